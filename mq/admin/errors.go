@@ -1,0 +1,19 @@
+package admin
+
+import "errors"
+
+// Sentinel errors; callers match them with errors.Is.
+var (
+	// ErrNoNamesrv means a call needs a NameServer and none was given.
+	ErrNoNamesrv = errors.New("admin: no NameServer address")
+	// ErrTopicNotFound means no NameServer knows a route for the topic.
+	ErrTopicNotFound = errors.New("admin: topic not found")
+	// ErrClusterNotFound means the NameServers know no such cluster.
+	ErrClusterNotFound = errors.New("admin: cluster not found")
+	// ErrNoBroker means a topic or cluster has no master broker to ask.
+	ErrNoBroker = errors.New("admin: no master broker")
+	// ErrNoConsumeStats means no broker holds progress for the group.
+	ErrNoConsumeStats = errors.New("admin: no consume stats")
+	// ErrClosed means the Client was closed.
+	ErrClosed = errors.New("admin: client closed")
+)

@@ -1,0 +1,123 @@
+package bench
+
+import (
+	"context"
+	"errors"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/sagashop/sagashop/mq/remoting"
+)
+
+// consumer pulls every queue, one pull in flight per queue.
+type consumer struct {
+	o     *Options
+	conns []*remoting.Conn
+	pos   []atomic.Int64 // next offset to pull, per queue
+
+	consumed    atomic.Int64
+	pulls       atomic.Int64
+	errs        atomic.Int64
+	outOfOrder  atomic.Int64
+	offsetMoved atomic.Int64
+	lastMsg     atomic.Int64 // UnixNano of the last reply with messages
+
+	mu       sync.Mutex // guards firstErr
+	firstErr error
+}
+
+func newConsumer(o *Options, conns []*remoting.Conn, start []int64) *consumer {
+	c := &consumer{o: o, conns: conns, pos: make([]atomic.Int64, len(start))}
+	for q, off := range start {
+		c.pos[q].Store(off)
+	}
+	return c
+}
+
+// run pulls until ctx ends; the caller cancels ctx once its stop
+// condition holds (see reached).
+func (c *consumer) run(ctx context.Context) {
+	var wg sync.WaitGroup
+	for q := range c.pos {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			c.pullQueue(ctx, q, c.conns[q%len(c.conns)])
+		}()
+	}
+	wg.Wait()
+}
+
+// reached reports whether every queue's position is at or past target.
+func (c *consumer) reached(target []int64) bool {
+	for q := range c.pos {
+		if c.pos[q].Load() < target[q] {
+			return false
+		}
+	}
+	return true
+}
+
+func (c *consumer) fail(err error) {
+	c.errs.Add(1)
+	c.mu.Lock()
+	if c.firstErr == nil {
+		c.firstErr = err
+	}
+	c.mu.Unlock()
+}
+
+func (c *consumer) pullQueue(ctx context.Context, q int, conn *remoting.Conn) {
+	req := newPullRequest(c.o, q)
+	for ctx.Err() == nil {
+		off := c.pos[q].Load()
+		resp, err := conn.Invoke(ctx, req.prepare(off))
+		if err != nil {
+			if ctx.Err() == nil {
+				c.fail(err)
+			}
+			if errors.Is(err, remoting.ErrConnClosed) {
+				return
+			}
+			continue
+		}
+		c.pulls.Add(1)
+		next, perr := strconv.ParseInt(resp.Ext("nextBeginOffset"), 10, 64)
+		switch remoting.ResponseCode(resp.Code) {
+		case remoting.Success:
+			n, bad, cerr := countRecords(resp.Body, off)
+			if cerr != nil {
+				c.fail(cerr)
+			}
+			if n > 0 {
+				c.consumed.Add(int64(n))
+				c.lastMsg.Store(time.Now().UnixNano())
+			}
+			c.outOfOrder.Add(int64(bad))
+		case remoting.PullNotFound, remoting.PullRetryImmediately:
+		case remoting.PullOffsetMoved:
+			c.offsetMoved.Add(1)
+		default:
+			c.fail(resp.Err())
+			sleep(ctx, 100*time.Millisecond)
+			continue
+		}
+		if perr != nil {
+			c.fail(perr)
+			sleep(ctx, 100*time.Millisecond)
+			continue
+		}
+		c.pos[q].Store(next)
+	}
+}
+
+func sleep(ctx context.Context, d time.Duration) {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+	case <-ctx.Done():
+	}
+}

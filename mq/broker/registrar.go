@@ -1,0 +1,126 @@
+package broker
+
+import (
+	"context"
+	"encoding/json"
+	"strconv"
+	"time"
+
+	"github.com/sagashop/sagashop/mq/remoting"
+	"github.com/sagashop/sagashop/mq/route"
+)
+
+// registrar keeps the broker registered with every NameServer: at start,
+// every RegisterInterval, and at once after a topic change. It holds one
+// connection per NameServer, since a NameServer forgets a broker whose
+// registering connection closes.
+type registrar struct {
+	b     *Broker
+	kick  chan struct{}
+	conns map[string]*remoting.Conn // used only by the run goroutine
+}
+
+func newRegistrar(b *Broker) *registrar {
+	return &registrar{b: b, kick: make(chan struct{}, 1), conns: map[string]*remoting.Conn{}}
+}
+
+func (r *registrar) trigger() {
+	select {
+	case r.kick <- struct{}{}:
+	default:
+	}
+}
+
+func (r *registrar) run() {
+	t := time.NewTicker(r.b.opts.RegisterInterval)
+	defer t.Stop()
+	defer r.closeConns()
+	r.registerAll()
+	for {
+		select {
+		case <-r.b.ctx.Done():
+			return
+		case <-t.C:
+		case <-r.kick:
+		}
+		r.registerAll()
+	}
+}
+
+func (r *registrar) closeConns() {
+	for addr, c := range r.conns {
+		c.Close()
+		delete(r.conns, addr)
+	}
+}
+
+func (r *registrar) ext() map[string]string {
+	return map[string]string{
+		"brokerAddr":  r.b.addr,
+		"brokerName":  r.b.cfg.BrokerName,
+		"brokerId":    strconv.FormatInt(r.b.cfg.BrokerID, 10),
+		"clusterName": r.b.cfg.BrokerClusterName,
+	}
+}
+
+func (r *registrar) registerAll() {
+	topics, version := r.b.topics.snapshot()
+	body, err := json.Marshal(route.RegisterBrokerBody{TopicConfigTable: topics, DataVersion: version})
+	if err != nil {
+		r.b.log.Error("broker: encode registration", "err", err)
+		return
+	}
+	for _, addr := range r.b.cfg.NamesrvAddrs() {
+		if err := r.register(addr, body); err != nil {
+			r.b.log.Warn("broker: register with namesrv failed", "namesrv", addr, "err", err)
+		}
+	}
+}
+
+func (r *registrar) conn(ctx context.Context, addr string) (*remoting.Conn, error) {
+	if c := r.conns[addr]; c != nil {
+		select {
+		case <-c.Done():
+		default:
+			return c, nil
+		}
+	}
+	c, err := remoting.Dial(ctx, addr, nil, remoting.ConnOptions{IdleTimeout: -1, Logger: r.b.log})
+	if err != nil {
+		return nil, err
+	}
+	r.conns[addr] = c
+	return c, nil
+}
+
+func (r *registrar) register(addr string, body []byte) error {
+	ctx, cancel := context.WithTimeout(r.b.ctx, 3*time.Second)
+	defer cancel()
+	c, err := r.conn(ctx, addr)
+	if err != nil {
+		return err
+	}
+	resp, err := c.Invoke(ctx, remoting.NewRequest(remoting.RegisterBroker, r.ext(), body))
+	if err != nil {
+		c.Close()
+		return err
+	}
+	return resp.Err()
+}
+
+// unregister tells every NameServer the broker is leaving. It opens its
+// own short connections, so it is safe to call while run is active.
+func (r *registrar) unregister() {
+	for _, addr := range r.b.cfg.NamesrvAddrs() {
+		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+		c, err := remoting.Dial(ctx, addr, nil, remoting.ConnOptions{})
+		if err == nil {
+			_, err = c.Invoke(ctx, remoting.NewRequest(remoting.UnregisterBroker, r.ext(), nil))
+			c.Close()
+		}
+		cancel()
+		if err != nil {
+			r.b.log.Warn("broker: unregister from namesrv failed", "namesrv", addr, "err", err)
+		}
+	}
+}
