@@ -33,6 +33,9 @@ type Broker struct {
 	offsets *offsetTable
 	clients *clientManager
 	polls   *longPoll
+	sched   *scheduler
+	trans   *transactions
+	locks   *lockTable
 	reg     *registrar
 	server  *remoting.Server
 
@@ -82,6 +85,20 @@ func New(opts Options) (*Broker, error) {
 		b.store.Close()
 		return nil, err
 	}
+	levels, err := opts.Config.DelayLevels()
+	if err != nil {
+		b.store.Close()
+		return nil, fmt.Errorf("%w: %w", ErrInvalidOptions, err)
+	}
+	if b.sched, err = newScheduler(b, levels); err != nil {
+		b.store.Close()
+		return nil, err
+	}
+	if b.trans, err = openTransactions(b); err != nil {
+		b.store.Close()
+		return nil, err
+	}
+	b.locks = newLockTable()
 	b.ctx, b.cancel = context.WithCancel(context.Background())
 	return b, nil
 }
@@ -95,6 +112,8 @@ func (b *Broker) createSystemTopics() error {
 		route.NewTopicConfig(route.SelfTestTopic, 1, rw),
 		route.NewTopicConfig(route.ScheduleTopic, 18, rw),
 		route.NewTopicConfig(route.TraceTopic, 1, rw),
+		route.NewTopicConfig(route.TransHalfTopic, 1, rw),
+		route.NewTopicConfig(route.TransOpHalfTopic, 1, rw),
 		route.NewTopicConfig(b.cfg.BrokerClusterName+route.ReplyTopicSuffix, 1, rw),
 		route.NewTopicConfig(b.cfg.BrokerClusterName, 16, route.PermRead|route.PermWrite|route.PermInherit),
 		route.NewTopicConfig(b.cfg.BrokerName, 1, route.PermRead|route.PermWrite|route.PermInherit),
@@ -130,6 +149,9 @@ func (b *Broker) Start(ln net.Listener) error {
 		OnClose: b.connClosed,
 	})
 	b.reg = newRegistrar(b)
+	// Register once before returning, so that routes (TBW102 among them)
+	// exist as soon as Start does; the loop then keeps them fresh.
+	b.reg.registerAll()
 	b.goFunc(func() {
 		if err := b.server.Serve(ln); err != nil && !errors.Is(err, remoting.ErrServerClosed) {
 			b.log.Error("broker: serve failed", "err", err)
@@ -138,6 +160,8 @@ func (b *Broker) Start(ln net.Listener) error {
 	b.goFunc(b.reg.run)
 	b.goFunc(b.polls.run)
 	b.goFunc(b.maintain)
+	b.goFunc(b.sched.run)
+	b.goFunc(b.runTransactionCheck)
 	b.log.Info("broker started", "addr", b.addr, "cluster", b.cfg.BrokerClusterName, "namesrv", b.cfg.NamesrvAddr)
 	return nil
 }

@@ -312,3 +312,27 @@ func (m *clientManager) consumerGroups() []string {
 	sort.Strings(names)
 	return names
 }
+
+// connByClientID finds a live connection of a client, for pushing replies.
+func (m *clientManager) connByClientID(clientID string) *remoting.Conn {
+	if clientID == "" {
+		return nil
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	for _, g := range m.producers {
+		for c, mb := range g {
+			if mb.clientID == clientID {
+				return c
+			}
+		}
+	}
+	for _, g := range m.consumers {
+		for c, mb := range g.members {
+			if mb.clientID == clientID {
+				return c
+			}
+		}
+	}
+	return nil
+}

@@ -29,5 +29,11 @@ func (b *Broker) mux() *remoting.Mux {
 	m.Handle(remoting.GetConsumeStats, b.getConsumeStats)
 	m.Handle(remoting.GetConsumerConnectionList, b.getConsumerConnectionList)
 	m.Handle(remoting.GetProducerConnectionList, b.getProducerConnectionList)
+	m.Handle(remoting.EndTransaction, b.endTransaction)
+	m.Handle(remoting.ConsumerSendMsgBack, b.consumerSendMsgBack)
+	m.Handle(remoting.LockBatchMQ, b.lockBatchMQ)
+	m.Handle(remoting.UnlockBatchMQ, b.unlockBatchMQ)
+	m.Handle(remoting.SendReplyMessage, b.sendReplyMessage)
+	m.Handle(remoting.SendReplyMessageV2, b.sendReplyMessage)
 	return m
 }

@@ -17,7 +17,7 @@ import (
 type registrar struct {
 	b     *Broker
 	kick  chan struct{}
-	conns map[string]*remoting.Conn // used only by the run goroutine
+	conns map[string]*remoting.Conn // used by Start's first registration, then only by run
 }
 
 func newRegistrar(b *Broker) *registrar {
@@ -35,7 +35,6 @@ func (r *registrar) run() {
 	t := time.NewTicker(r.b.opts.RegisterInterval)
 	defer t.Stop()
 	defer r.closeConns()
-	r.registerAll()
 	for {
 		select {
 		case <-r.b.ctx.Done():

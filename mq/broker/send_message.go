@@ -2,6 +2,7 @@ package broker
 
 import (
 	"errors"
+	"fmt"
 	"math/rand/v2"
 	"net"
 	"net/netip"
@@ -46,6 +47,11 @@ func (b *Broker) sendMessage(c *remoting.Conn, req *remoting.Command) *remoting.
 	if err != nil {
 		return remoting.Errorf(req, remoting.MessageIllegal, "%v", err)
 	}
+	if !batch {
+		if resp := b.divert(req, &entries[0], h); resp != nil {
+			return resp
+		}
+	}
 	res, err := b.store.Put(entries)
 	if err != nil {
 		return putError(req, err)
@@ -68,6 +74,31 @@ func (b *Broker) sendMessage(c *remoting.Conn, req *remoting.Command) *remoting.
 		return nil
 	}
 	return resp
+}
+
+// divert sends a prepared message to the half topic, a delayed one to the
+// schedule topic, and a retry message past its limit to the DLQ.
+func (b *Broker) divert(req *remoting.Command, e *store.Entry, h sendHeader) *remoting.Command {
+	if b.trans.divertHalf(e.Msg) {
+		return nil
+	}
+	if route.IsRetryTopic(h.topic) && h.maxReconsumeTimes > 0 && h.reconsumeTimes >= h.maxReconsumeTimes {
+		group := strings.TrimPrefix(h.topic, route.RetryGroupPrefix)
+		tc, err := b.ensureTopic(route.DLQTopic(group), 1, route.PermRead|route.PermWrite)
+		if err != nil {
+			return remoting.Errorf(req, remoting.SystemError, "%v", err)
+		}
+		e.Msg.Topic, e.Msg.QueueID = tc.TopicName, 0
+		return nil
+	}
+	code, parked, err := b.sched.divert(e.Msg, b.now())
+	if err != nil {
+		return remoting.Errorf(req, remoting.MessageIllegal, "%v", err)
+	}
+	if parked {
+		e.TagsCode = code
+	}
+	return nil
 }
 
 // waitStore reports whether the producer wants the reply after the flush
@@ -145,6 +176,14 @@ func (b *Broker) buildEntries(c *remoting.Conn, h sendHeader, queueID int32, bod
 	}
 	if len(items) == 0 {
 		return nil, errors.New("batch body holds no messages")
+	}
+	if route.IsRetryTopic(h.topic) {
+		return nil, errors.New("batch messages cannot be sent to a retry topic")
+	}
+	for _, key := range []string{message.PropDelayLevel, message.PropTransactionPrepared} {
+		if v, ok := message.Property(h.properties, key); ok && v != "" && v != "0" && v != "false" {
+			return nil, fmt.Errorf("batch messages do not support the %s property", key)
+		}
 	}
 	base.SysFlag &^= message.FlagCompressed
 	msgs := make([]message.Message, len(items))

@@ -372,3 +372,20 @@ func TestRouteTableEmpty(t *testing.T) {
 		t.Errorf("TBW102 route = %+v, %v; want one queue data with perm 7 and 8 queues", rd, ok)
 	}
 }
+
+func TestRetryRoute(t *testing.T) {
+	tbl := NewRouteTable()
+	if _, ok := tbl.RetryRoute("%RETRY%g"); ok {
+		t.Fatal("retry route with no brokers")
+	}
+	tbl.Register(Registration{Broker: Broker{Cluster: "c", Name: "broker-b", ID: 0, Addr: "127.0.0.1:2"}}, time.Now())
+	tbl.Register(Registration{Broker: Broker{Cluster: "c", Name: "broker-a", ID: 0, Addr: "127.0.0.1:1"}}, time.Now())
+	rd, ok := tbl.RetryRoute("%RETRY%g")
+	if !ok || len(rd.QueueDatas) != 2 || rd.QueueDatas[0].BrokerName != "broker-a" || rd.QueueDatas[0].WriteQueueNums != 1 ||
+		rd.BrokerDatas[1].BrokerAddrs[0] != "127.0.0.1:2" {
+		t.Fatalf("retry route = %+v", rd)
+	}
+	if _, ok := tbl.RetryRoute("plain"); ok {
+		t.Fatal("a plain topic got a retry route")
+	}
+}
