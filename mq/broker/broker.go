@@ -144,7 +144,7 @@ func (b *Broker) Start(ln net.Listener) error {
 	b.storeHost = netip.AddrPortFrom(host, uint16(port))
 	b.addr = b.storeHost.String()
 	b.uniq = newUniqKeys(host)
-	b.server = remoting.NewServer(b.mux(), remoting.ServerOptions{
+	b.server = remoting.NewServer(b.withACLFile(b.mux(), b.opts.ACLFile), remoting.ServerOptions{
 		Conn:    remoting.ConnOptions{Logger: b.log},
 		OnClose: b.connClosed,
 	})

@@ -33,6 +33,9 @@ type Options struct {
 	// offset is no longer started at offset 0 (Java's "still in memory"
 	// rule, 40% of RAM there); default 4 GiB. Negative disables the rule.
 	InMemoryWindow int64
+	// ACLFile is the plain_acl.yml checked when Config.AclEnable is on;
+	// default "" means <StorePathRootDir>/config/plain_acl.yml.
+	ACLFile string
 }
 
 // DefaultOptions returns the defaults listed on Options.
@@ -66,6 +69,9 @@ func (o Options) withDefaults() (Options, error) {
 	}
 	if err := o.Config.Validate(); err != nil {
 		return o, fmt.Errorf("%w: %w", ErrInvalidOptions, err)
+	}
+	if _, err := loadACL(o.Config, o.ACLFile); err != nil {
+		return o, err
 	}
 	return o, nil
 }

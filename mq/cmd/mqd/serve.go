@@ -28,6 +28,7 @@ type brokerFlags struct {
 	flushType  string
 	brokerIP   string
 	logLevel   string
+	aclFile    string
 	sets       multiFlag
 }
 
@@ -44,6 +45,7 @@ func (f *brokerFlags) register(fs *flag.FlagSet, defaultStore string) {
 	fs.StringVar(&f.flushType, "flush-disk-type", "", "ASYNC_FLUSH or SYNC_FLUSH (flushDiskType)")
 	fs.StringVar(&f.brokerIP, "broker-ip", "", "advertised IPv4 `address` (brokerIP1)")
 	fs.StringVar(&f.logLevel, "log-level", "info", "debug, info, warn or error")
+	fs.StringVar(&f.aclFile, "acl-file", "", "plain_acl.yml `file` used with aclEnable=true (default <store>/config/plain_acl.yml)")
 	fs.Var(&f.sets, "set", "any broker.conf `key=value`; repeatable")
 }
 
@@ -130,7 +132,7 @@ func runStandalone(args []string, stderr io.Writer) error {
 		*brListen = ":" + strconv.Itoa(cfg.ListenPort)
 	}
 	bo := broker.DefaultOptions()
-	bo.Config, bo.Logger = cfg, log
+	bo.Config, bo.Logger, bo.ACLFile = cfg, log, bf.aclFile
 	c, err := standalone.Start(standalone.Options{
 		NamesrvListen: *nsListen, BrokerListen: *brListen, Broker: bo,
 		Namesrv: namesrv.Options{Logger: log.With("role", "namesrv")},
@@ -197,7 +199,7 @@ func runBroker(args []string, stderr io.Writer) error {
 		*listen = ":" + strconv.Itoa(cfg.ListenPort)
 	}
 	bo := broker.DefaultOptions()
-	bo.Config, bo.Logger = cfg, log
+	bo.Config, bo.Logger, bo.ACLFile = cfg, log, bf.aclFile
 	b, err := broker.New(bo)
 	if err != nil {
 		return err
