@@ -86,9 +86,9 @@ func BenchmarkRoundTrip(b *testing.B) {
 	b.SetParallelism(8)
 	b.ResetTimer()
 	b.RunParallel(func(pb *testing.PB) {
+		req := sendMessageCommand() // Invoke encodes it before returning
+		req.Body = body
 		for pb.Next() {
-			req := sendMessageCommand()
-			req.Body = body
 			resp, err := c.Invoke(context.Background(), req)
 			if err != nil {
 				b.Error(err)

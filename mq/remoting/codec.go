@@ -18,15 +18,20 @@ const maxHeaderSize = 1 << 20
 
 // AppendFrame appends the frame of c to dst.
 func AppendFrame(dst []byte, c *Command) ([]byte, error) {
-	dst = slices.Grow(dst, frameSizeHint(c))
+	var ext sortedExt
+	ext.init(c.ExtFields)
+	// Enough for a ROCKETMQ header; for JSON with some room for escapes
+	// (\u0001 in properties).
+	text := len(c.Language) + len(c.Remark) + ext.size
+	dst = slices.Grow(dst, 8+128+text+text/4+8*ext.len()+len(c.Body))
 	start := len(dst)
 	dst = append(dst, 0, 0, 0, 0, 0, 0, 0, 0)
 	var err error
 	switch c.Serialize {
 	case JSON:
-		dst = appendJSONHeader(dst, c)
+		dst = appendJSONHeader(dst, c, &ext)
 	case RocketMQ:
-		dst, err = appendRocketMQHeader(dst, c)
+		dst, err = appendRocketMQHeader(dst, c, &ext)
 	default:
 		return dst[:start], fmt.Errorf("%w: serialize type %d", ErrBadHeader, c.Serialize)
 	}
@@ -44,17 +49,6 @@ func AppendFrame(dst []byte, c *Command) ([]byte, error) {
 	binary.BigEndian.PutUint32(dst[start:], uint32(len(dst)-start-4))
 	binary.BigEndian.PutUint32(dst[start+4:], uint32(c.Serialize)<<24|uint32(headerLen))
 	return dst, nil
-}
-
-// frameSizeHint is about the size of c's frame (exact for a ROCKETMQ
-// header; a JSON header grows by its escapes), so that AppendFrame
-// allocates once.
-func frameSizeHint(c *Command) int {
-	n := 8 + 21 + 96 + len(c.Language) + len(c.Remark) + len(c.Body)
-	for k, v := range c.ExtFields {
-		n += len(k) + len(v) + 6
-	}
-	return n
 }
 
 // FrameError describes a frame that was read but cannot be served. Its
@@ -75,11 +69,11 @@ func (e *FrameError) Unwrap() error { return e.Err }
 // large frame is taken as its bytes arrive, so a peer that announces a
 // large frame and stalls does not cost the announced size.
 func ReadFrame(r *bufio.Reader, maxFrame int) (*Command, error) {
-	var lenBuf [8]byte
-	if _, err := io.ReadFull(r, lenBuf[:4]); err != nil {
+	v, err := readUint32(r)
+	if err != nil {
 		return nil, err
 	}
-	total := int(int32(binary.BigEndian.Uint32(lenBuf[:4])))
+	total := int(int32(v))
 	if total < 4 {
 		return nil, &FrameError{Err: fmt.Errorf("%w: length %d", ErrBadFrame, total), Size: total}
 	}
@@ -87,8 +81,7 @@ func ReadFrame(r *bufio.Reader, maxFrame int) (*Command, error) {
 		fe := &FrameError{Err: fmt.Errorf("%w: %d bytes, limit %d", ErrFrameTooLarge, total, maxFrame), Size: total}
 		// Peek at the header so the caller can answer with the opaque;
 		// a header is read only when it is within the limit too.
-		if _, err := io.ReadFull(r, lenBuf[4:8]); err == nil {
-			v := binary.BigEndian.Uint32(lenBuf[4:8])
+		if v, err := readUint32(r); err == nil {
 			st, hl := SerializeType(v>>24), int(v&0xFFFFFF)
 			if hl <= maxHeaderSize && hl <= maxFrame-4 && hl <= total-4 {
 				hdr := make([]byte, hl)
@@ -111,6 +104,20 @@ func ReadFrame(r *bufio.Reader, maxFrame int) (*Command, error) {
 		return nil, &FrameError{Err: err, Header: c, Size: total}
 	}
 	return c, nil
+}
+
+// readUint32 reads a big-endian uint32 like io.ReadFull would, without
+// the allocation of a buffer passed to an io.Reader.
+func readUint32(r *bufio.Reader) (uint32, error) {
+	b, err := r.Peek(4)
+	if err != nil {
+		if len(b) > 0 && err == io.EOF {
+			err = io.ErrUnexpectedEOF
+		}
+		return 0, err
+	}
+	r.Discard(4)
+	return binary.BigEndian.Uint32(b), nil
 }
 
 // eagerFrameSize is the largest frame whose buffer is allocated before

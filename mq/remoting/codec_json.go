@@ -1,6 +1,7 @@
 package remoting
 
 import (
+	"maps"
 	"slices"
 	"strconv"
 	"unicode/utf8"
@@ -9,7 +10,7 @@ import (
 // appendJSONHeader writes the header in the field order the Go client uses.
 // extFields values are always JSON strings: the Go client cannot decode
 // numbers there.
-func appendJSONHeader(dst []byte, c *Command) []byte {
+func appendJSONHeader(dst []byte, c *Command, ext *sortedExt) []byte {
 	lang := c.Language
 	if lang == "" {
 		lang = "GO"
@@ -27,27 +28,67 @@ func appendJSONHeader(dst []byte, c *Command) []byte {
 	dst = append(dst, `,"remark":`...)
 	dst = appendJSONString(dst, c.Remark)
 	dst = append(dst, `,"extFields":{`...)
-	var arr [32]string
-	for i, k := range sortedKeys(arr[:0], c.ExtFields) {
+	for i := range ext.len() {
 		if i > 0 {
 			dst = append(dst, ',')
 		}
+		k, v := ext.at(i)
 		dst = appendJSONString(dst, k)
 		dst = append(dst, ':')
-		dst = appendJSONString(dst, c.ExtFields[k])
+		dst = appendJSONString(dst, v)
 	}
 	return append(dst, `}}`...)
 }
 
-// sortedKeys appends the keys of m to keys in order, so that a header
-// encodes the same way every time. Passing a stack array's slice as keys
-// keeps the usual header from allocating.
-func sortedKeys(keys []string, m map[string]string) []string {
-	for k := range m {
-		keys = append(keys, k)
+// sortedExt holds ext fields in key order, so that a header encodes the
+// same way every time. Up to 32 fields it needs no allocation and moves
+// no strings while sorting: the sort permutes one-byte indexes (moving a
+// string can cost a GC write barrier).
+type sortedExt struct {
+	keys, vals [32]string
+	order      [32]uint8
+	n          int
+	size       int      // the bytes of all keys and values
+	more       []string // all keys, sorted, when there are more than 32
+	m          map[string]string
+}
+
+func (s *sortedExt) init(m map[string]string) {
+	s.m = m
+	if len(m) > len(s.keys) {
+		s.more = slices.Sorted(maps.Keys(m))
+		for k, v := range m {
+			s.size += len(k) + len(v)
+		}
+		return
 	}
-	slices.Sort(keys)
-	return keys
+	for k, v := range m {
+		s.keys[s.n], s.vals[s.n], s.order[s.n] = k, v, uint8(s.n)
+		s.size += len(k) + len(v)
+		s.n++
+	}
+	// Insertion sort: a header has a dozen fields.
+	for i := 1; i < s.n; i++ {
+		for j := i; j > 0 && s.keys[s.order[j]] < s.keys[s.order[j-1]]; j-- {
+			s.order[j], s.order[j-1] = s.order[j-1], s.order[j]
+		}
+	}
+}
+
+func (s *sortedExt) len() int {
+	if s.more != nil {
+		return len(s.more)
+	}
+	return s.n
+}
+
+// at returns the i-th field in key order.
+func (s *sortedExt) at(i int) (k, v string) {
+	if s.more != nil {
+		return s.more[i], s.m[s.more[i]]
+	}
+	j := s.order[i]
+	return s.keys[j], s.vals[j]
 }
 
 const hexDigits = "0123456789abcdef"

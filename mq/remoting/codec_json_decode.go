@@ -3,8 +3,8 @@ package remoting
 import (
 	"fmt"
 	"strconv"
+	"strings"
 	"unicode"
-	"unicode/utf16"
 	"unicode/utf8"
 )
 
@@ -29,27 +29,30 @@ import (
 // unchanged, invalid UTF-8 and lone surrogates become U+FFFD, unknown keys
 // take any value but must be valid JSON nested at most 10000 deep.
 //
-// All strings of one decoded header share a single allocation.
+// All strings of one decoded header share a single allocation, which a
+// kept ext value therefore keeps alive.
 
 // maxNestingDepth is encoding/json's limit on nested arrays and objects.
 const maxNestingDepth = 10000
 
-// jsonDecoder decodes one header. Unescaped strings go to buf and are
-// referred to by span until one string is made of buf at the end.
+// jsonDecoder decodes one header. Unescaped strings go to text and are
+// referred to by span until text becomes one string at the end.
 type jsonDecoder struct {
-	b   []byte
-	p   int
-	buf []byte
+	b    []byte
+	p    int
+	text strings.Builder
 }
 
+// span is a string in jsonDecoder.text.
 type span struct{ from, to int }
 
 type extEntry struct{ k, v span }
 
+// decodeJSONHeader decodes a JSON header; errors wrap ErrBadHeader.
 func decodeJSONHeader(b []byte) (*Command, error) {
-	var scratch [1024]byte
 	var entries [24]extEntry
-	d := jsonDecoder{b: b, buf: scratch[:0]}
+	d := jsonDecoder{b: b}
+	d.text.Grow(len(b)) // enough unless invalid UTF-8 triples as U+FFFD
 	var (
 		code, version int16
 		opaque, flag  int32
@@ -117,7 +120,7 @@ func decodeJSONHeader(b []byte) (*Command, error) {
 	if err := d.end(); err != nil {
 		return nil, err
 	}
-	all := string(d.buf)
+	all := d.text.String()
 	c := &Command{
 		Code: code, Version: version, Opaque: opaque, Flag: flag, Serialize: JSON,
 		Remark: all[remark.from:remark.to], Language: langName,
@@ -136,45 +139,6 @@ func (d *jsonDecoder) errorf(format string, args ...any) error {
 	return fmt.Errorf("%w: json: %s at offset %d", ErrBadHeader, fmt.Sprintf(format, args...), d.p)
 }
 
-func (d *jsonDecoder) skipWS() {
-	for d.p < len(d.b) {
-		switch d.b[d.p] {
-		case ' ', '\t', '\n', '\r':
-			d.p++
-		default:
-			return
-		}
-	}
-}
-
-// end checks that only white space follows the top-level value.
-func (d *jsonDecoder) end() error {
-	d.skipWS()
-	if d.p != len(d.b) {
-		return d.errorf("data after the header object")
-	}
-	return nil
-}
-
-func (d *jsonDecoder) expect(c byte) error {
-	if d.p >= len(d.b) {
-		return d.errorf("unexpected end, want %q", c)
-	}
-	if d.b[d.p] != c {
-		return d.errorf("want %q, have %q", c, d.b[d.p])
-	}
-	d.p++
-	return nil
-}
-
-func (d *jsonDecoder) literal(lit string) error {
-	if len(d.b)-d.p < len(lit) || string(d.b[d.p:d.p+len(lit)]) != lit {
-		return d.errorf("bad literal, want %s", lit)
-	}
-	d.p += len(lit)
-	return nil
-}
-
 type headerField int
 
 const (
@@ -189,15 +153,28 @@ const (
 )
 
 // key reads an object key and the colon after it, and names the header
-// field it selects. The key is unescaped into buf only to match it.
+// field it selects.
 func (d *jsonDecoder) key() (headerField, error) {
 	d.skipWS()
-	mark := len(d.buf)
-	s, err := d.string()
-	if err != nil {
-		return 0, err
+	if d.p >= len(d.b) || d.b[d.p] != '"' {
+		return 0, d.errorf("want an object key")
 	}
-	k := d.buf[s.from:s.to]
+	// Plain keys, the usual ones, are matched where they are.
+	end := d.p + 1
+	for end < len(d.b) && plain[d.b[end]] {
+		end++
+	}
+	var k []byte
+	if end < len(d.b) && d.b[end] == '"' {
+		k = d.b[d.p+1 : end]
+		d.p = end + 1
+	} else {
+		var sb strings.Builder
+		if _, err := d.string(&sb); err != nil {
+			return 0, err
+		}
+		k = []byte(sb.String())
+	}
 	f := fieldUnknown
 	switch string(k) {
 	case "code":
@@ -217,9 +194,12 @@ func (d *jsonDecoder) key() (headerField, error) {
 	default:
 		f = foldedField(k)
 	}
-	d.buf = d.buf[:mark]
 	d.skipWS()
-	return f, d.expect(':')
+	if err := d.expect(':'); err != nil {
+		return 0, err
+	}
+	d.skipWS()
+	return f, nil
 }
 
 // foldedField matches k as encoding/json does when no name is equal:
@@ -331,7 +311,7 @@ func (d *jsonDecoder) stringOrNull() (span, error) {
 	if d.p < len(d.b) && d.b[d.p] == 'n' {
 		return span{}, d.literal("null")
 	}
-	return d.string()
+	return d.string(&d.text)
 }
 
 // language reads any value. A string is the name; an integer from 0 to
@@ -342,7 +322,7 @@ func (d *jsonDecoder) language() (span, string, error) {
 	}
 	switch c := d.b[d.p]; {
 	case c == '"':
-		s, err := d.string()
+		s, err := d.string(&d.text)
 		return s, "", err
 	case c == '-' || '0' <= c && c <= '9':
 		start := d.p
@@ -373,7 +353,7 @@ func (d *jsonDecoder) extFields(ext []extEntry) ([]extEntry, error) {
 	}
 	for {
 		d.skipWS()
-		k, err := d.string()
+		k, err := d.string(&d.text)
 		if err != nil {
 			return ext, err
 		}
@@ -401,280 +381,4 @@ func (d *jsonDecoder) extFields(ext []extEntry) ([]extEntry, error) {
 			return ext, d.errorf("want , or } in extFields")
 		}
 	}
-}
-
-// string unescapes the string at p into buf.
-func (d *jsonDecoder) string() (span, error) {
-	if err := d.expect('"'); err != nil {
-		return span{}, err
-	}
-	b := d.b
-	s := span{from: len(d.buf)}
-	for {
-		start := d.p
-		for d.p < len(b) {
-			if c := b[d.p]; c < 0x20 || c == '"' || c == '\\' || c >= utf8.RuneSelf {
-				break
-			}
-			d.p++
-		}
-		d.buf = append(d.buf, b[start:d.p]...)
-		if d.p >= len(b) {
-			return span{}, d.errorf("unterminated string")
-		}
-		switch c := b[d.p]; {
-		case c == '"':
-			d.p++
-			s.to = len(d.buf)
-			return s, nil
-		case c == '\\':
-			if err := d.escape(); err != nil {
-				return span{}, err
-			}
-		case c < 0x20:
-			return span{}, d.errorf("control character %#x in string", c)
-		default:
-			r, n := utf8.DecodeRune(b[d.p:])
-			if r == utf8.RuneError && n == 1 {
-				d.buf = utf8.AppendRune(d.buf, utf8.RuneError)
-			} else {
-				d.buf = append(d.buf, b[d.p:d.p+n]...)
-			}
-			d.p += n
-		}
-	}
-}
-
-// escape unescapes the escape sequence at p into buf. A lone or
-// mismatched surrogate becomes U+FFFD and the next escape is read on its
-// own, as encoding/json does.
-func (d *jsonDecoder) escape() error {
-	b := d.b
-	if d.p+1 >= len(b) {
-		return d.errorf("unterminated escape")
-	}
-	var c byte
-	switch b[d.p+1] {
-	case '"', '\\', '/':
-		c = b[d.p+1]
-	case 'b':
-		c = '\b'
-	case 'f':
-		c = '\f'
-	case 'n':
-		c = '\n'
-	case 'r':
-		c = '\r'
-	case 't':
-		c = '\t'
-	case 'u':
-		r := hex4(b[d.p+2:])
-		if r < 0 {
-			return d.errorf("bad \\u escape")
-		}
-		d.p += 6
-		if utf16.IsSurrogate(r) {
-			r2 := rune(-1)
-			if d.p+1 < len(b) && b[d.p] == '\\' && b[d.p+1] == 'u' {
-				r2 = hex4(b[d.p+2:])
-			}
-			if dec := utf16.DecodeRune(r, r2); dec != unicode.ReplacementChar {
-				d.p += 6
-				r = dec
-			} else {
-				r = unicode.ReplacementChar
-			}
-		}
-		d.buf = utf8.AppendRune(d.buf, r)
-		return nil
-	default:
-		return d.errorf("bad escape \\%c", b[d.p+1])
-	}
-	d.buf = append(d.buf, c)
-	d.p += 2
-	return nil
-}
-
-// hex4 decodes four hex digits, or returns -1.
-func hex4(b []byte) rune {
-	if len(b) < 4 {
-		return -1
-	}
-	var r rune
-	for _, c := range b[:4] {
-		switch {
-		case '0' <= c && c <= '9':
-			c -= '0'
-		case 'a' <= c && c <= 'f':
-			c -= 'a' - 10
-		case 'A' <= c && c <= 'F':
-			c -= 'A' - 10
-		default:
-			return -1
-		}
-		r = r<<4 | rune(c)
-	}
-	return r
-}
-
-// skipString checks the string at p without unescaping it.
-func (d *jsonDecoder) skipString() error {
-	b := d.b
-	d.p++ // the opening quote
-	for d.p < len(b) {
-		switch c := b[d.p]; {
-		case c == '"':
-			d.p++
-			return nil
-		case c == '\\':
-			if d.p+1 >= len(b) {
-				return d.errorf("unterminated escape")
-			}
-			switch b[d.p+1] {
-			case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
-				d.p += 2
-			case 'u':
-				if hex4(b[d.p+2:]) < 0 {
-					return d.errorf("bad \\u escape")
-				}
-				d.p += 6
-			default:
-				return d.errorf("bad escape \\%c", b[d.p+1])
-			}
-		case c < 0x20:
-			return d.errorf("control character %#x in string", c)
-		default:
-			d.p++
-		}
-	}
-	return d.errorf("unterminated string")
-}
-
-// number checks a JSON number at p.
-func (d *jsonDecoder) number() error {
-	b := d.b
-	if d.p < len(b) && b[d.p] == '-' {
-		d.p++
-	}
-	digits := func() int {
-		start := d.p
-		for d.p < len(b) && '0' <= b[d.p] && b[d.p] <= '9' {
-			d.p++
-		}
-		return d.p - start
-	}
-	switch {
-	case d.p < len(b) && b[d.p] == '0':
-		d.p++
-	case digits() == 0:
-		return d.errorf("want a digit")
-	}
-	if d.p < len(b) && b[d.p] == '.' {
-		d.p++
-		if digits() == 0 {
-			return d.errorf("want a digit after .")
-		}
-	}
-	if d.p < len(b) && (b[d.p] == 'e' || b[d.p] == 'E') {
-		d.p++
-		if d.p < len(b) && (b[d.p] == '+' || b[d.p] == '-') {
-			d.p++
-		}
-		if digits() == 0 {
-			return d.errorf("want a digit in the exponent")
-		}
-	}
-	return nil
-}
-
-// skipValue checks any JSON value at p (inside the top-level object)
-// without decoding it. Nesting is tracked on an explicit stack.
-func (d *jsonDecoder) skipValue() error {
-	var arr [32]byte
-	stack := arr[:0] // the open brackets, '{' or '['
-	b := d.b
-	for {
-		// A value starts at p.
-		d.skipWS()
-		if d.p >= len(b) {
-			return d.errorf("unexpected end, want a value")
-		}
-		var err error
-		switch c := b[d.p]; c {
-		case '{', '[':
-			// +1 for the header object itself.
-			if len(stack)+2 > maxNestingDepth {
-				return d.errorf("exceeded max depth")
-			}
-			d.p++
-			d.skipWS()
-			if d.p < len(b) && (c == '{' && b[d.p] == '}' || c == '[' && b[d.p] == ']') {
-				d.p++
-				break
-			}
-			stack = append(stack, c)
-			if c == '{' {
-				err = d.memberKey()
-			}
-			if err != nil {
-				return err
-			}
-			continue
-		case '"':
-			err = d.skipString()
-		case 't':
-			err = d.literal("true")
-		case 'f':
-			err = d.literal("false")
-		case 'n':
-			err = d.literal("null")
-		default:
-			if c != '-' && (c < '0' || c > '9') {
-				return d.errorf("want a value, have %q", c)
-			}
-			err = d.number()
-		}
-		if err != nil {
-			return err
-		}
-		// A value ended: close brackets until another value is due.
-		for {
-			if len(stack) == 0 {
-				return nil
-			}
-			d.skipWS()
-			if d.p >= len(b) {
-				return d.errorf("unexpected end in a nested value")
-			}
-			top, c := stack[len(stack)-1], b[d.p]
-			if top == '{' && c == '}' || top == '[' && c == ']' {
-				d.p++
-				stack = stack[:len(stack)-1]
-				continue
-			}
-			if c != ',' {
-				return d.errorf("want , or a closing bracket, have %q", c)
-			}
-			d.p++
-			if top == '{' {
-				if err := d.memberKey(); err != nil {
-					return err
-				}
-			}
-			break
-		}
-	}
-}
-
-// memberKey checks a key and its colon inside a skipped object.
-func (d *jsonDecoder) memberKey() error {
-	d.skipWS()
-	if d.p >= len(d.b) || d.b[d.p] != '"' {
-		return d.errorf("want an object key")
-	}
-	if err := d.skipString(); err != nil {
-		return err
-	}
-	d.skipWS()
-	return d.expect(':')
 }

@@ -21,7 +21,7 @@ func languageCode(name string) byte {
 	return 9 // GO
 }
 
-func appendRocketMQHeader(dst []byte, c *Command) ([]byte, error) {
+func appendRocketMQHeader(dst []byte, c *Command, ext *sortedExt) ([]byte, error) {
 	b := binary.BigEndian
 	dst = b.AppendUint16(dst, uint16(c.Code))
 	dst = append(dst, languageCode(c.Language))
@@ -32,12 +32,11 @@ func appendRocketMQHeader(dst []byte, c *Command) ([]byte, error) {
 	dst = append(dst, c.Remark...)
 	extLenAt := len(dst)
 	dst = append(dst, 0, 0, 0, 0)
-	var arr [32]string
-	for _, k := range sortedKeys(arr[:0], c.ExtFields) {
+	for i := range ext.len() {
+		k, v := ext.at(i)
 		if len(k) > 0x7FFF {
 			return dst, fmt.Errorf("%w: ext key of %d bytes", ErrBadHeader, len(k))
 		}
-		v := c.ExtFields[k]
 		dst = b.AppendUint16(dst, uint16(len(k)))
 		dst = append(dst, k...)
 		dst = b.AppendUint32(dst, uint32(len(v)))

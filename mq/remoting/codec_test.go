@@ -6,6 +6,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"io"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -36,6 +37,7 @@ func TestFrameRoundTrip(t *testing.T) {
 			ExtFields: map[string]string{"ключ": "值 😀", "k": "\ufffd"}, Body: []byte{0, 1, 2, 0xff},
 		}},
 		{"many ext", Command{Code: 10, Language: "GO", ExtFields: sendMessageCommand().ExtFields, Body: bytes.Repeat([]byte("x"), 5000)}},
+		{"more ext than the sort keeps on the stack", Command{Code: 10, Language: "GO", ExtFields: manyExt(40)}},
 	}
 	for _, tt := range tests {
 		for _, st := range []SerializeType{JSON, RocketMQ} {
@@ -69,6 +71,10 @@ func TestFrameRoundTrip(t *testing.T) {
 				}
 				if got.ExtFields == nil {
 					t.Error("ExtFields is nil; decoders always make the map")
+				}
+				again, err := AppendFrame(nil, &want)
+				if err != nil || !bytes.Equal(again, frame) {
+					t.Errorf("a second encoding differs: %q, %v", again, err)
 				}
 				got, err = readOne(frame, DefaultMaxFrameSize)
 				if err != nil {
@@ -117,6 +123,14 @@ func TestAppendFrameDefaultsAndErrors(t *testing.T) {
 			}
 		})
 	}
+}
+
+func manyExt(n int) map[string]string {
+	m := map[string]string{}
+	for i := range n {
+		m[strconv.Itoa(i*7919%1000)] = strings.Repeat("v", i)
+	}
+	return m
 }
 
 // frameBytes builds a frame by hand: the length field says total, the

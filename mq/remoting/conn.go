@@ -287,6 +287,7 @@ func (c *Conn) serve(req *Command) (resp *Command) {
 // state does not allocate.
 func (c *Conn) writeLoop() {
 	var batch [][]byte
+	var bufs net.Buffers // consumed by WriteTo; batch keeps the frames
 	for {
 		select {
 		case <-c.wsignal:
@@ -299,7 +300,7 @@ func (c *Conn) writeLoop() {
 		closeAfter := c.closeAfter
 		c.wmu.Unlock()
 		if len(batch) > 0 {
-			bufs := net.Buffers(batch)
+			bufs = batch
 			_, err := bufs.WriteTo(c.nc)
 			clear(batch) // let the frames go
 			if err != nil {

@@ -11,7 +11,7 @@ import (
 
 const (
 	checkpointFile  = "checkpoint"
-	checkpointSize  = 64
+	checkpointSize  = 68
 	checkpointMagic = 0x53434B50 // "SCKP"
 	checkpointV1    = 1
 	cpFlagClean     = 1
@@ -24,6 +24,10 @@ type checkpoint struct {
 	// CQDurable is the CommitLog offset below which every record's
 	// ConsumeQueue unit is fsynced. CQDurable <= Flushed.
 	CQDurable int64
+	// ActiveFrom is the start of the Put that first wrote into the active
+	// segment: a Put boundary at or before that segment's start, from which
+	// recovery verifies the log even after a clean exit.
+	ActiveFrom int64
 	// FlushedAt and CQDurableAt are when those were reached (Unix ms).
 	FlushedAt   int64
 	CQDurableAt int64
@@ -43,14 +47,15 @@ func (c checkpoint) marshal() []byte {
 	be.PutUint32(b[4:], checkpointV1)
 	be.PutUint64(b[8:], uint64(c.Flushed))
 	be.PutUint64(b[16:], uint64(c.CQDurable))
-	be.PutUint64(b[24:], uint64(c.FlushedAt))
-	be.PutUint64(b[32:], uint64(c.CQDurableAt))
-	be.PutUint64(b[40:], uint64(c.WrittenAt))
+	be.PutUint64(b[24:], uint64(c.ActiveFrom))
+	be.PutUint64(b[32:], uint64(c.FlushedAt))
+	be.PutUint64(b[40:], uint64(c.CQDurableAt))
+	be.PutUint64(b[48:], uint64(c.WrittenAt))
 	if c.Clean {
-		be.PutUint32(b[48:], cpFlagClean)
+		be.PutUint32(b[56:], cpFlagClean)
 	}
-	be.PutUint32(b[52:], c.Queues)
-	be.PutUint32(b[60:], crc32.Checksum(b[:60], castagnoli))
+	be.PutUint32(b[60:], c.Queues)
+	be.PutUint32(b[64:], crc32.Checksum(b[:64], castagnoli))
 	return b
 }
 
@@ -64,18 +69,20 @@ func unmarshalCheckpoint(b []byte) (checkpoint, error) {
 	if m, v := be.Uint32(b), be.Uint32(b[4:]); m != checkpointMagic || v != checkpointV1 {
 		return c, fmt.Errorf("%w: checkpoint magic %#x version %d", ErrCorrupt, m, v)
 	}
-	if got, want := be.Uint32(b[60:]), crc32.Checksum(b[:60], castagnoli); got != want {
+	if got, want := be.Uint32(b[64:]), crc32.Checksum(b[:64], castagnoli); got != want {
 		return c, fmt.Errorf("%w: checkpoint crc %#x, want %#x", ErrCorrupt, got, want)
 	}
 	c.Flushed = int64(be.Uint64(b[8:]))
 	c.CQDurable = int64(be.Uint64(b[16:]))
-	c.FlushedAt = int64(be.Uint64(b[24:]))
-	c.CQDurableAt = int64(be.Uint64(b[32:]))
-	c.WrittenAt = int64(be.Uint64(b[40:]))
-	c.Clean = be.Uint32(b[48:])&cpFlagClean != 0
-	c.Queues = be.Uint32(b[52:])
-	if c.Flushed < 0 || c.CQDurable < 0 || c.CQDurable > c.Flushed {
-		return c, fmt.Errorf("%w: checkpoint offsets flushed %d, cq durable %d", ErrCorrupt, c.Flushed, c.CQDurable)
+	c.ActiveFrom = int64(be.Uint64(b[24:]))
+	c.FlushedAt = int64(be.Uint64(b[32:]))
+	c.CQDurableAt = int64(be.Uint64(b[40:]))
+	c.WrittenAt = int64(be.Uint64(b[48:]))
+	c.Clean = be.Uint32(b[56:])&cpFlagClean != 0
+	c.Queues = be.Uint32(b[60:])
+	if c.Flushed < 0 || c.CQDurable < 0 || c.ActiveFrom < 0 || c.CQDurable > c.Flushed {
+		return c, fmt.Errorf("%w: checkpoint offsets flushed %d, cq durable %d, active from %d",
+			ErrCorrupt, c.Flushed, c.CQDurable, c.ActiveFrom)
 	}
 	return c, nil
 }

@@ -27,6 +27,8 @@ func (s *Store) runCleaner(ctx context.Context) {
 // cleanOnce refreshes the disk-full flag and, at a delete hour or when
 // the disk is past the ratio, deletes expired segments.
 func (s *Store) cleanOnce() {
+	s.cleanMu.Lock()
+	defer s.cleanMu.Unlock()
 	full := s.updateDiskFull()
 	now := s.opts.Now()
 	if full || slices.Contains(s.opts.DeleteHours, now.Hour()) {
@@ -52,13 +54,16 @@ func (s *Store) deleteExpired(now time.Time) int {
 		s.cl.segs = s.cl.segs[1:]
 	}
 	clMin := s.cl.segs[0].base
+	s.cl.mu.Unlock()
+	// Out of the list, so no reader can reach them: unlink and unmap (or
+	// leave the unmapping to a flusher that pins one) without holding up
+	// readers.
 	for _, seg := range victims {
 		if err := os.Remove(seg.path); err != nil {
 			s.log.Warn("store: remove expired segment", "file", seg.path, "err", err)
 		}
 		seg.decRef()
 	}
-	s.cl.mu.Unlock()
 	if len(victims) == 0 {
 		return 0
 	}

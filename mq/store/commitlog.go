@@ -42,8 +42,8 @@ type commitLog struct {
 	segs []*segment // contiguous: segs[i+1].base == segs[i].end()
 }
 
-// openCommitLog maps every segment found in dir. A segment shorter than
-// the gap to the next one (or than segSize, for the last) is grown.
+// openCommitLog maps every segment found in dir. Each but the last must
+// end where the next starts; the last is grown to segSize if shorter.
 func openCommitLog(dir string, segSize int64) (*commitLog, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, err
@@ -56,10 +56,10 @@ func openCommitLog(dir string, segSize int64) (*commitLog, error) {
 	for i, f := range files {
 		size := max(f.size, segSize)
 		if i+1 < len(files) {
-			size = files[i+1].base - f.base
-			if size < f.size || size < minSegmentSize {
+			// A gap or an overlap means lost data: refuse rather than guess.
+			if size = files[i+1].base - f.base; size != f.size {
 				c.close()
-				return nil, fmt.Errorf("%w: commitlog segment %s overlaps the next (size %d, next at %d)",
+				return nil, fmt.Errorf("%w: commitlog segment %s has %d bytes but the next starts at %d",
 					ErrCorrupt, f.path, f.size, files[i+1].base)
 			}
 		}

@@ -3,6 +3,7 @@ package store
 import (
 	"encoding/binary"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"sort"
@@ -54,16 +55,22 @@ type consumeQueue struct {
 
 	removed  bool        // dropped by DeleteTopic; guarded by Store.dispatchMu
 	fromDisk bool        // loaded at Open rather than created since
-	newDirs  atomic.Bool // its directories are not yet fsynced
+	hasFiles atomic.Bool // its directory and a first file exist
+	// firstPhys is the CommitLog offset of the first unit loaded from
+	// disk: older records of the topic belong to a deleted incarnation
+	// of the queue. Recovery only; MinInt64 when unknown.
+	firstPhys int64
+	newDirs   atomic.Bool // its directories are not yet fsynced
 }
 
 func newConsumeQueue(root, topic string, id int32, perSeg int64) *consumeQueue {
-	return &consumeQueue{topic: topic, id: id, perSeg: perSeg,
+	return &consumeQueue{topic: topic, id: id, perSeg: perSeg, firstPhys: math.MinInt64,
 		dir: filepath.Join(root, topic, strconv.Itoa(int(id)))}
 }
 
 // loadConsumeQueue maps the segments of an existing queue directory and
-// finds its end: the first unit whose size is zero.
+// finds its end: the first unit whose size is zero. Files that do not
+// follow each other fail with ErrCorrupt.
 func loadConsumeQueue(root, topic string, id int32, perSeg int64) (*consumeQueue, error) {
 	q := newConsumeQueue(root, topic, id, perSeg)
 	q.fromDisk = true
@@ -76,7 +83,7 @@ func loadConsumeQueue(root, topic string, id int32, perSeg int64) (*consumeQueue
 		if i+1 < len(files) {
 			size = files[i+1].base - f.base
 		}
-		if f.base%unitSize != 0 || size%unitSize != 0 || size < f.size {
+		if f.base%unitSize != 0 || size%unitSize != 0 || (i+1 < len(files) && size != f.size) {
 			q.close()
 			return nil, fmt.Errorf("%w: consume queue file %s: base %d, size %d, next at %d",
 				ErrCorrupt, f.path, f.base, f.size, f.base+size)
@@ -91,15 +98,50 @@ func loadConsumeQueue(root, topic string, id int32, perSeg int64) (*consumeQueue
 	if len(q.segs) == 0 {
 		return q, nil
 	}
-	q.tail = q.segs[len(q.segs)-1]
-	first := q.tail.base / unitSize
-	n := q.tail.size() / unitSize
-	// Units are written in order, so the used ones form a prefix.
-	end := first + int64(sort.Search(int(n), func(i int) bool { return unitSizeAt(q.tail, int64(i)) == 0 }))
+	q.hasFiles.Store(true)
+	end := q.findEnd()
+	q.trimAfter(end)
 	q.written, q.next, q.flushed = end, end, end
 	q.max.Store(end)
 	q.min.Store(q.segs[0].base / unitSize)
+	for i := q.segs[0].base / unitSize; i < end; i++ {
+		if u, ok := q.unitLocked(i); ok && u.size > 0 {
+			q.firstPhys = u.phys
+			break
+		}
+	}
 	return q, nil
+}
+
+// findEnd returns the first unit never written. Units are written in
+// order, so the used ones form a prefix of the queue; a batch may have
+// created files past it that are still empty.
+func (q *consumeQueue) findEnd() int64 {
+	for i := len(q.segs) - 1; i >= 0; i-- {
+		s := q.segs[i]
+		k := sort.Search(int(s.size()/unitSize), func(j int) bool { return unitSizeAt(s, int64(j)) == 0 })
+		if k > 0 || i == 0 {
+			return s.base/unitSize + int64(k)
+		}
+	}
+	return 0
+}
+
+// trimAfter deletes the files that start after the one holding unit end.
+// Recovery only.
+func (q *consumeQueue) trimAfter(end int64) {
+	q.mu.Lock()
+	for len(q.segs) > 1 && q.segs[len(q.segs)-1].base > end*unitSize {
+		s := q.segs[len(q.segs)-1]
+		os.Remove(s.path)
+		s.decRef()
+		q.segs = q.segs[:len(q.segs)-1]
+	}
+	q.tail = nil
+	if len(q.segs) > 0 {
+		q.tail = q.segs[len(q.segs)-1]
+	}
+	q.mu.Unlock()
 }
 
 func unitSizeAt(s *segment, i int64) int32 {
@@ -146,6 +188,9 @@ func (q *consumeQueue) reserve(end int64) error {
 	for q.tail == nil || q.tail.end() < end*unitSize {
 		var base int64
 		if q.tail != nil {
+			if err := q.tail.ensureAllocated(q.tail.size(), cqAllocChunk); err != nil {
+				return err // the batch also writes the rest of this file
+			}
 			base = q.tail.end()
 		} else {
 			base = q.written / q.perSeg * q.perSeg * unitSize
@@ -161,6 +206,7 @@ func (q *consumeQueue) reserve(end int64) error {
 			q.written = base / unitSize
 		}
 		q.tail = s
+		q.hasFiles.Store(true)
 	}
 	return q.tail.ensureAllocated(end*unitSize-q.tail.base, cqAllocChunk)
 }
@@ -169,8 +215,10 @@ func (q *consumeQueue) reserve(end int64) error {
 // must have succeeded. Store.dispatchMu is held.
 func (q *consumeQueue) put(idx int64, u unit) {
 	s := q.tail
-	if idx*unitSize < s.base {
+	if idx*unitSize < s.base { // a batch that spans segments, or recovery
+		q.mu.RLock()
 		s = q.findLocked(idx)
+		q.mu.RUnlock()
 	}
 	b := s.data[idx*unitSize-s.base:]
 	binary.BigEndian.PutUint64(b, uint64(u.phys))
@@ -181,6 +229,9 @@ func (q *consumeQueue) put(idx int64, u unit) {
 
 // truncate zeroes the units from idx on. Recovery only.
 func (q *consumeQueue) truncate(idx int64) {
+	if idx >= q.written {
+		return
+	}
 	for _, s := range q.segs {
 		from, to := max(idx*unitSize, s.base), min(q.written*unitSize, s.end())
 		if from < to {
@@ -188,6 +239,7 @@ func (q *consumeQueue) truncate(idx int64) {
 		}
 	}
 	q.written = min(q.written, idx)
+	q.firstPhys = math.MinInt64
 }
 
 // sync fsyncs the units written since the last call, and the queue's
@@ -230,23 +282,27 @@ func (q *consumeQueue) sync() error {
 	return nil
 }
 
-// dropBelow deletes the segments (never the last) whose units all point
-// below clMin, then moves min to the first unit at or above clMin.
+// dropBelow deletes the segments (never the last, nor one with units not
+// yet visible) whose units all point below clMin, then moves min to the
+// first unit at or above clMin.
 func (q *consumeQueue) dropBelow(clMin int64) {
+	var gone []*segment
 	q.mu.Lock()
-	defer q.mu.Unlock()
 	if q.deleted || len(q.segs) == 0 {
+		q.mu.Unlock()
 		return
 	}
 	maxOff := q.max.Load()
 	for len(q.segs) > 1 {
 		s := q.segs[0]
+		if s.end()/unitSize > maxOff {
+			break // units of a spanning batch not yet dispatched
+		}
 		last, _ := q.unitLocked(s.end()/unitSize - 1)
 		if last.size > 0 && last.phys >= clMin {
 			break
 		}
-		os.Remove(s.path)
-		s.decRef()
+		gone = append(gone, s)
 		q.segs = q.segs[1:]
 	}
 	idx := max(q.min.Load(), q.segs[0].base/unitSize)
@@ -256,6 +312,13 @@ func (q *consumeQueue) dropBelow(clMin int64) {
 		}
 	}
 	q.min.Store(idx)
+	q.mu.Unlock()
+	// Out of the list, so no reader can reach them: unlink and unmap
+	// without holding up readers.
+	for _, s := range gone {
+		os.Remove(s.path)
+		s.decRef()
+	}
 }
 
 // close unmaps the segments and marks the queue deleted for readers.

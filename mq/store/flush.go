@@ -122,6 +122,7 @@ func (s *Store) commitOnce(work []dispatchReq, ready []waiter) ([]dispatchReq, [
 // dispatch writes the units of fsynced records, makes each batch visible
 // and reports it to OnDispatch. Queues deleted meanwhile are skipped.
 func (s *Store) dispatch(work []dispatchReq, target int64) {
+	s.visible.Store(target)
 	s.dispatchMu.Lock()
 	for i := range work {
 		r := &work[i]
@@ -206,13 +207,18 @@ func (s *Store) checkpointLocked(clean bool) error {
 		}
 	}
 	qs := s.queueList()
+	queues := uint32(0)
 	for _, q := range qs {
 		if err := q.sync(); err != nil {
 			return err
 		}
+		if q.hasFiles.Load() {
+			queues++
+		}
 	}
 	now := time.Now().UnixMilli()
-	cp := checkpoint{Flushed: s.flushed.Load(), CQDurable: durable, Clean: clean, Queues: uint32(len(qs)),
+	cp := checkpoint{Flushed: s.flushed.Load(), CQDurable: durable, ActiveFrom: s.activeFrom.Load(),
+		Clean: clean, Queues: queues,
 		FlushedAt: s.lastCP.FlushedAt, CQDurableAt: s.lastCP.CQDurableAt, WrittenAt: now}
 	if cp.Flushed != s.lastCP.Flushed || cp.FlushedAt == 0 {
 		cp.FlushedAt = now
@@ -221,6 +227,7 @@ func (s *Store) checkpointLocked(clean bool) error {
 		cp.CQDurableAt = now
 	}
 	if cp.Flushed == s.lastCP.Flushed && cp.CQDurable == s.lastCP.CQDurable && cp.Queues == s.lastCP.Queues &&
+		cp.ActiveFrom == s.lastCP.ActiveFrom &&
 		cp.Clean == s.lastCP.Clean && s.lastCP.WrittenAt != 0 {
 		return nil
 	}

@@ -16,6 +16,8 @@ const defaultMaxScan = 800
 var unitPool = sync.Pool{New: func() any { s := make([]unit, 0, 64); return &s }}
 
 // GetMessages reads messages of one queue; see MessageStore.GetMessages.
+// filter runs with the queue's read lock held: it must be quick and must
+// not call the store.
 func (s *Store) GetMessages(topic string, queueID int32, offset int64, maxMsgs, maxBytes, maxScan int,
 	filter func(tagsCode int64) bool) (GetResult, error) {
 	if s.isClosed.Load() {
@@ -95,11 +97,12 @@ func (q *consumeQueue) match(dst []unit, from, to int64, maxMsgs, maxBytes int,
 }
 
 // copyRecords copies the records of units into one buffer. Records that
-// retention removed meanwhile are left out.
+// retention removed meanwhile are left out. The caller loaded the queue's
+// max before calling, so visible covers every unit below it.
 func (s *Store) copyRecords(units []unit, total int) [][]byte {
 	buf := make([]byte, total)
 	recs := make([][]byte, 0, len(units))
-	limit := s.dispatched.Load()
+	limit := s.visible.Load()
 	s.cl.mu.RLock()
 	defer s.cl.mu.RUnlock()
 	for _, u := range units {
@@ -155,10 +158,11 @@ func (s *Store) SearchOffset(topic string, queueID int32, ts int64) int64 {
 	if q == nil {
 		return 0
 	}
-	limit := s.dispatched.Load()
 	q.mu.RLock()
 	defer q.mu.RUnlock()
-	lo, hi := min(q.min.Load(), q.max.Load()), q.max.Load()
+	hi := q.max.Load()
+	lo := min(q.min.Load(), hi)
+	limit := s.visible.Load() // after max: see Store.visible
 	for lo < hi {
 		mid := lo + (hi-lo)/2
 		if t, ok := s.storeTimeLocked(q, mid, limit); ok && t >= ts {
@@ -176,13 +180,12 @@ func (s *Store) StoreTime(topic string, queueID int32, offset int64) (int64, err
 	if q == nil {
 		return 0, fmt.Errorf("%w: queue %s/%d", ErrNotFound, topic, queueID)
 	}
-	limit := s.dispatched.Load()
 	q.mu.RLock()
 	defer q.mu.RUnlock()
 	if offset < q.min.Load() || offset >= q.max.Load() {
 		return 0, fmt.Errorf("%w: %s/%d offset %d", ErrNotFound, topic, queueID, offset)
 	}
-	t, ok := s.storeTimeLocked(q, offset, limit)
+	t, ok := s.storeTimeLocked(q, offset, s.visible.Load())
 	if !ok {
 		return 0, fmt.Errorf("%w: %s/%d offset %d", ErrNotFound, topic, queueID, offset)
 	}
@@ -194,7 +197,7 @@ func (s *Store) ReadAt(physicalOffset int64) ([]byte, error) {
 	if s.isClosed.Load() {
 		return nil, ErrClosed
 	}
-	limit := s.dispatched.Load()
+	limit := s.visible.Load()
 	s.cl.mu.RLock()
 	defer s.cl.mu.RUnlock()
 	r := s.cl.recordLocked(physicalOffset, limit)

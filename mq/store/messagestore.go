@@ -29,7 +29,8 @@ type MessageStore interface {
 	// (<=0 means 1) and about maxBytes bytes (<=0: no limit; always at least
 	// one message if one matches), scanning at most maxScan ConsumeQueue
 	// units (<=0: 800); filter (nil = all) is called with each unit's
-	// tagsCode. Status and NextBeginOffset follow RocketMQ's rules:
+	// tagsCode, must be quick and must not call the store. Status and
+	// NextBeginOffset follow RocketMQ's rules:
 	//   queue missing or empty: NoMessageInQueue, next = 0;  offset < min: OffsetTooSmall, next = min;
 	//   offset == max: OffsetOverflowOne, next = offset;     offset > max: OffsetOverflowBadly, next = max;
 	//   some match: Found, next = offset + units scanned;    none match: NoMatchedMessage, next = offset + units scanned.
@@ -114,7 +115,7 @@ func (s GetStatus) String() string {
 
 // GetResult is what GetMessages read.
 type GetResult struct {
-	Status                               GetStatus
+	Status                                GetStatus
 	NextBeginOffset, MinOffset, MaxOffset int64
 	// Records are complete V1 records, sub-slices of one buffer owned by
 	// the caller, in queue order.

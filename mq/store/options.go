@@ -72,9 +72,11 @@ type Options struct {
 	Now func() time.Time
 	// OnDispatch, if set, is called once per message after it became
 	// visible in its ConsumeQueue, with the queue's new max offset (the
-	// message's queue offset + 1) and its tags code. It must not block. It
-	// runs on the Put goroutine (AsyncFlush) or on the flusher goroutine
-	// (SyncFlush), never under a store lock.
+	// message's queue offset + 1) and its tags code; a batch is visible as
+	// a whole before the first of its calls. It must not block. It runs on
+	// the Put goroutine (AsyncFlush) or on the flusher goroutine
+	// (SyncFlush), never under a store lock, so calls for one queue from
+	// concurrent Puts may arrive out of order. Recovery does not call it.
 	OnDispatch func(topic string, queueID int32, maxOffset int64, tagsCode int64)
 	// Logger receives recovery and retention events. Default: discard.
 	Logger *slog.Logger

@@ -38,7 +38,6 @@ func (s *Store) Put(entries []Entry) (PutResult, error) {
 		return res, ErrDiskFull
 	}
 	n := len(entries)
-	offs := make([]int64, n)
 	m0 := entries[0].Msg
 
 	s.writeMu.Lock()
@@ -46,6 +45,7 @@ func (s *Store) Put(entries []Entry) (PutResult, error) {
 		s.writeMu.Unlock()
 		return res, ErrClosed
 	}
+	offs := s.carveLocked(n)
 	q := s.queueOrCreate(m0.Topic, m0.QueueID)
 	if err := s.planLocked(entries, q); err != nil {
 		s.writeMu.Unlock()
@@ -54,6 +54,7 @@ func (s *Store) Put(entries []Entry) (PutResult, error) {
 	ts := max(s.opts.Now().UnixMilli(), s.lastTS)
 	qoff := q.next
 	seg, pos := s.active, s.pos
+	pending := len(s.pending)
 	for i := range entries {
 		p := s.plan[i]
 		if p.seg != seg {
@@ -65,7 +66,11 @@ func (s *Store) Put(entries []Entry) (PutResult, error) {
 		d := p.seg.data[p.pos : p.pos+p.size+trailerSize]
 		// Encoded in place: d[:0] has the capacity, so nothing is copied.
 		if _, err := message.AppendRecord(d[:0], m); err != nil {
-			s.writeMu.Unlock() // nothing is committed: active and pos did not move
+			// Unreachable after validate. Nothing is committed: active,
+			// pos and wrote did not move, and the records written so far
+			// carry the batch-continues CRC.
+			s.pending = s.pending[:pending]
+			s.writeMu.Unlock()
 			return res, fmt.Errorf("%w: %w", ErrInvalidEntry, err)
 		}
 		binary.BigEndian.PutUint64(d[p.size:], uint64(entries[i].TagsCode))
@@ -81,11 +86,19 @@ func (s *Store) Put(entries []Entry) (PutResult, error) {
 				u: unit{phys: m.PhysicalOffset, size: int32(p.size), tags: entries[i].TagsCode}})
 		}
 	}
+	if seg != s.active {
+		if s.plan[0].seg == seg {
+			s.activeFrom.Store(seg.base) // the Put starts the segment
+		} else {
+			s.activeFrom.Store(offs[0]) // the Put crosses into it
+		}
+	}
 	s.active, s.pos, s.lastTS = seg, pos, ts
 	end := seg.base + pos
 	s.wrote.Store(end)
 	q.next += int64(n)
 	if !s.sync {
+		s.visible.Store(end)
 		s.dispatchMu.Lock()
 		for i := range entries {
 			q.put(qoff+int64(i), unit{phys: offs[i], size: int32(s.plan[i].size), tags: entries[i].TagsCode})
@@ -104,6 +117,24 @@ func (s *Store) Put(entries []Entry) (PutResult, error) {
 		}
 	}
 	return PutResult{QueueOffset: qoff, PhysicalOffset: offs[0], PhysicalOffsets: offs, StoreTimestamp: ts, EndOffset: end}, nil
+}
+
+// offSlabSize is how many PutResult.PhysicalOffsets one allocation serves.
+const offSlabSize = 1024
+
+// carveLocked returns a slice of n int64s for PutResult.PhysicalOffsets,
+// cut from a shared slab so that a Put does not allocate. Each slice is
+// capped, so appending to it cannot reach a neighbour's. writeMu is held.
+func (s *Store) carveLocked(n int) []int64 {
+	if n > offSlabSize/4 {
+		return make([]int64, n)
+	}
+	if len(s.offSlab) < n {
+		s.offSlab = make([]int64, offSlabSize)
+	}
+	offs := s.offSlab[:n:n]
+	s.offSlab = s.offSlab[n:]
+	return offs
 }
 
 // validate checks a Put's entries before any lock is taken.

@@ -2,6 +2,7 @@ package store
 
 import (
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -42,6 +43,16 @@ func (s *Store) loadQueues() error {
 				continue
 			}
 			q, err := loadConsumeQueue(s.cqRoot, t.Name(), int32(id), int64(s.opts.ConsumeQueueSegmentEntries))
+			if errors.Is(err, ErrCorrupt) {
+				// Dropping it makes the queue count short of the
+				// checkpoint's, so recovery rebuilds every queue.
+				s.log.Warn("store: dropping a damaged consume queue", "err", err)
+				if err := os.RemoveAll(filepath.Join(s.cqRoot, t.Name(), d.Name())); err != nil {
+					return err
+				}
+				s.forceFull = true
+				continue
+			}
 			if err != nil {
 				return err
 			}
@@ -62,39 +73,36 @@ func (s *Store) recover(cp checkpoint, cpOK, clean bool) error {
 		}
 	}
 	clMin, clEnd := cl.segs[0].base, cl.segs[len(cl.segs)-1].end()
-	full := !cpOK || len(s.queues) < int(cp.Queues)
-	start := clMin
+	full := !cpOK || s.forceFull || len(s.queues) < int(cp.Queues)
+	// Verify and re-dispatch from a Put boundary at or before both the
+	// checkpoint and the start of the active segment.
+	scanFrom := clMin
 	if !full {
-		start = min(max(cp.CQDurable, clMin), clEnd)
+		scanFrom = min(max(min(cp.CQDurable, cp.ActiveFrom), clMin), clEnd)
 	}
-	scanFrom := cl.segs[len(cl.segs)-1].base
-	if seg := cl.findLocked(start); seg != nil {
-		scanFrom = seg.base
-	}
-	validEnd, lastTS := s.scanValid(scanFrom)
+	validEnd, activeFrom, lastTS := s.scanValid(scanFrom)
 	if err := s.truncateLog(validEnd); err != nil {
 		return err
 	}
+	from := scanFrom
 	for {
-		from := min(start, validEnd)
 		for _, q := range s.queues {
-			q.truncateFrom(from)
+			q.truncateFrom(validEnd) // units ahead of the log
 		}
-		gap, err := s.redispatch(from, validEnd, full)
+		gap, err := s.redispatch(from, validEnd, cp.CQDurable, full)
 		if err != nil {
 			return err
 		}
 		if !gap {
 			break
 		}
-		s.log.Warn("store: a consume queue misses units below the checkpoint; rebuilding all from the commitlog")
-		full, start = true, clMin
+		s.log.Warn("store: a consume queue misses units; rebuilding all from the commitlog")
+		full, from = true, clMin
 	}
-	if !clean {
-		for _, q := range s.queues {
-			if q.tail != nil {
-				q.tail.zeroFrom(q.written*unitSize - q.tail.base)
-			}
+	for _, q := range s.queues {
+		q.trimAfter(q.written)
+		if !clean && q.tail != nil {
+			q.tail.zeroFrom(max(q.written*unitSize-q.tail.base, 0))
 		}
 	}
 	clMin = cl.segs[0].base
@@ -112,10 +120,12 @@ func (s *Store) recover(cp checkpoint, cpOK, clean bool) error {
 		}
 	}
 	s.active, s.pos, s.lastTS = seg, validEnd-seg.base, lastTS
+	s.activeFrom.Store(min(activeFrom, seg.base))
 	s.wrote.Store(validEnd)
+	s.visible.Store(validEnd)
 	s.dispatched.Store(validEnd)
-	s.log.Info("store: recovered", "clean", clean, "full", full, "scanFrom", scanFrom,
-		"redispatchFrom", min(start, validEnd), "end", validEnd, "queues", len(s.queues))
+	s.log.Info("store: recovered", "clean", clean, "full", full, "verifiedFrom", from,
+		"checkpoint", cp.CQDurable, "end", validEnd, "queues", len(s.queues))
 	if err := cl.syncRange(cl.segs[0].base, cl.segs[len(cl.segs)-1].end()); err != nil {
 		return err
 	}
@@ -125,19 +135,32 @@ func (s *Store) recover(cp checkpoint, cpOK, clean bool) error {
 	return s.checkpointLocked(false)
 }
 
-// scanValid walks the CommitLog from from, a record boundary, checking
-// every record, and returns the end of the last complete Put (a record
-// whose trailer CRC is not marked batchContinued) with its store time.
-func (s *Store) scanValid(from int64) (validEnd, lastTS int64) {
-	validEnd, off := from, from
+// scanValid walks the CommitLog from from, a Put boundary, checking every
+// record, and returns the end of the last complete Put (a record whose
+// trailer CRC is not marked batchContinued), the Put boundary at or before
+// the start of the segment holding that end, and the last store time.
+func (s *Store) scanValid(from int64) (validEnd, activeFrom, lastTS int64) {
+	validEnd, activeFrom = from, from
+	segFrom := map[*segment]int64{} // Put boundary on entering each segment
+	off := from
+	defer func() {
+		if seg := s.cl.findLocked(validEnd); seg != nil {
+			if b, ok := segFrom[seg]; ok {
+				activeFrom = b
+			}
+		}
+	}()
 	for {
 		seg := s.cl.findLocked(off)
 		if seg == nil {
-			return validEnd, lastTS
+			return validEnd, activeFrom, lastTS
 		}
 		pos := off - seg.base
+		if pos == 0 {
+			segFrom[seg] = validEnd
+		}
 		if pos+blankSize > seg.size() {
-			return validEnd, lastTS
+			return validEnd, activeFrom, lastTS
 		}
 		d := seg.data[pos:]
 		size := int64(int32(binary.BigEndian.Uint32(d)))
@@ -148,7 +171,7 @@ func (s *Store) scanValid(from int64) (validEnd, lastTS int64) {
 		}
 		if magic != message.MagicCode || size < minRecordSize || pos+size+trailerSize+blankSize > seg.size() ||
 			int64(binary.BigEndian.Uint64(d[message.PosPhysicalOffset:])) != off {
-			return validEnd, lastTS
+			return validEnd, activeFrom, lastTS
 		}
 		sum := recordChecksum(d[:size+8])
 		switch binary.BigEndian.Uint32(d[size+8:]) {
@@ -158,7 +181,7 @@ func (s *Store) scanValid(from int64) (validEnd, lastTS int64) {
 			lastTS = int64(binary.BigEndian.Uint64(d[message.StoreTimestampPos(sysFlag):]))
 		case sum ^ batchContinued:
 		default:
-			return validEnd, lastTS
+			return validEnd, activeFrom, lastTS
 		}
 		off += size + trailerSize
 	}
@@ -205,12 +228,16 @@ func (q *consumeQueue) truncateFrom(off int64) {
 	q.truncate(idx)
 }
 
-// redispatch rebuilds the units of the records in [from, end). A record
-// whose queue offset lies past the end of a queue loaded from disk means
-// units are missing below from: without full it returns gap so that the
-// caller starts again from the CommitLog's start. With full (or for a
-// queue that recovery creates) the missing units become holes.
-func (s *Store) redispatch(from, end int64, full bool) (gap bool, err error) {
+// redispatch checks the units of the records in [from, end) and writes
+// those that are missing (equal ones are not rewritten, so a clean start
+// dirties nothing). Records below durable (the checkpoint's CQDurable)
+// whose queue is gone belong to a deleted topic, and records older than a
+// queue's first unit to an earlier, deleted incarnation of it: both are
+// skipped. A record whose unit differs, or lies past the end of a queue
+// loaded from disk, means the queue is damaged: without full it returns
+// gap so that the caller starts again from the CommitLog's start; with
+// full the queue is truncated there and missing units become holes.
+func (s *Store) redispatch(from, end, durable int64, full bool) (gap bool, err error) {
 	var last *consumeQueue
 	for off := from; off < end; {
 		seg := s.cl.findLocked(off)
@@ -227,18 +254,35 @@ func (s *Store) redispatch(from, end int64, full bool) (gap bool, err error) {
 		if !ok {
 			return false, fmt.Errorf("%w: record at %d: bad layout", ErrCorrupt, off)
 		}
+		want := unit{phys: off, size: int32(size), tags: int64(binary.BigEndian.Uint64(d[size:]))}
+		off += size + trailerSize
 		q := last
 		if q == nil || q.id != id || q.topic != string(topic) {
-			q = s.queueOrCreate(string(topic), id)
+			if q = s.queue(string(topic), id); q == nil {
+				if !full && want.phys < durable {
+					continue
+				}
+				q = s.queueOrCreate(string(topic), id)
+			}
 			last = q
 		}
-		switch {
-		case qoff > q.written && q.tail != nil && !full && q.fromDisk:
-			return true, nil
-		case qoff < q.written:
-			s.log.Warn("store: consume queue overlaps the commitlog; truncating it",
+		if want.phys < q.firstPhys {
+			continue
+		}
+		damaged := q.fromDisk && q.tail != nil && !full
+		if qoff < q.written {
+			if u, ok := q.unitLocked(qoff); ok && u == want {
+				continue
+			}
+			if damaged {
+				return true, nil
+			}
+			s.log.Warn("store: consume queue disagrees with the commitlog; truncating it",
 				"topic", q.topic, "queue", q.id, "at", qoff, "had", q.written)
 			q.truncate(qoff)
+		}
+		if qoff > q.written && damaged {
+			return true, nil
 		}
 		if q.tail == nil {
 			q.written = qoff
@@ -249,8 +293,7 @@ func (s *Store) redispatch(from, end int64, full bool) (gap bool, err error) {
 		for i := q.written; i < qoff; i++ {
 			q.put(i, unit{size: holeSize})
 		}
-		q.put(qoff, unit{phys: off, size: int32(size), tags: int64(binary.BigEndian.Uint64(d[size:]))})
-		off += size + trailerSize
+		q.put(qoff, want)
 	}
 	return false, nil
 }

@@ -42,12 +42,12 @@ type segment struct {
 // segmentName is the file name of the segment starting at base.
 func segmentName(base int64) string { return fmt.Sprintf("%020d", base) }
 
-// openSegment opens (or, with create, creates) the file at path and maps
-// size bytes of it, growing the file to size if it is shorter.
+// openSegment opens (or, with create, creates empty) the file at path and
+// maps size bytes of it, growing the file to size if it is shorter.
 func openSegment(path string, base, size int64, create bool) (*segment, error) {
 	flag := os.O_RDWR
 	if create {
-		flag |= os.O_CREATE
+		flag |= os.O_CREATE | os.O_TRUNC
 	}
 	f, err := os.OpenFile(path, flag, 0o644)
 	if err != nil {

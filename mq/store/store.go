@@ -27,15 +27,16 @@ const (
 //
 // waitMu is a leaf. Readers take qmu only to find a queue and release it,
 // then hold one consumeQueue.mu and, nested or not, commitLog.mu for
-// reading while they copy out of the mappings. Retention takes
-// commitLog.mu and each consumeQueue.mu one at a time.
+// reading while they copy out of the mappings. Retention holds cleanMu
+// and takes commitLog.mu, qmu and each consumeQueue.mu one at a time.
 type Store struct {
-	opts Options
-	log  *slog.Logger
-	lock *os.File
-	cl   *commitLog
-	cqRoot string
-	sync bool // FlushMode == SyncFlush
+	opts      Options
+	log       *slog.Logger
+	lock      *os.File
+	cl        *commitLog
+	cqRoot    string
+	sync      bool // FlushMode == SyncFlush
+	forceFull bool // a damaged queue was dropped at Open: rebuild all
 
 	// flushMu serialises checkpoints (the periodic flush, Flush,
 	// DeleteTopic and Close).
@@ -45,12 +46,13 @@ type Store struct {
 	// writeMu serialises appends to the CommitLog and the assignment of
 	// queue offsets.
 	writeMu sync.Mutex
-	active  *segment       // segment being appended to; guarded by writeMu
-	pos     int64          // append position in active; guarded by writeMu
-	lastTS  int64          // last store timestamp, kept non-decreasing; guarded by writeMu
-	closed  bool           // guarded by writeMu
-	plan    []planned      // scratch of Put; guarded by writeMu
-	pending []dispatchReq  // SyncFlush: written, not yet dispatched; guarded by writeMu
+	active  *segment      // segment being appended to; guarded by writeMu
+	pos     int64         // append position in active; guarded by writeMu
+	lastTS  int64         // last store timestamp, kept non-decreasing; guarded by writeMu
+	closed  bool          // guarded by writeMu
+	plan    []planned     // scratch of Put; guarded by writeMu
+	offSlab []int64       // see carveLocked; guarded by writeMu
+	pending []dispatchReq // SyncFlush: written, not yet dispatched; guarded by writeMu
 
 	// dispatchMu serialises writes to ConsumeQueue units.
 	dispatchMu sync.Mutex
@@ -59,14 +61,21 @@ type Store struct {
 	queues map[queueKey]*consumeQueue // guarded by qmu
 
 	wrote      atomic.Int64 // CommitLog end (stored under writeMu)
+	activeFrom atomic.Int64 // Put boundary at or before active.base (stored under writeMu)
 	flushed    atomic.Int64 // CommitLog fsynced below this
-	dispatched atomic.Int64 // records below are in the ConsumeQueues and visible
+	// visible bounds the records readers may read; it is published before
+	// any queue max that points below it, so a visible unit's record is
+	// always readable. dispatched is published after the units: records
+	// below have their units written and visible.
+	visible    atomic.Int64
+	dispatched atomic.Int64
 	failed     atomic.Pointer[error]
 
 	waitMu     sync.Mutex
 	waiters    []waiter // guarded by waitMu
 	waitClosed bool     // guarded by waitMu
 
+	cleanMu   sync.Mutex    // serialises retention runs
 	commitSig chan struct{} // wakes the SyncFlush committer
 	cleanSig  chan struct{} // wakes the cleaner
 	diskFull  atomic.Bool

@@ -45,8 +45,9 @@ func (s *Store) Queues(topic string) []int32 {
 // The order makes a crash at any point leave either the whole topic or
 // none of it: everything written so far is committed first, the queues
 // leave the map, a checkpoint past the topic's last record (and without
-// its queues in the count) is written, and only then are the directories
-// renamed away and removed.
+// its queues in the count) is written, and only then is the directory
+// renamed away and removed. Puts wait meanwhile, so that none re-creates
+// the topic inside the directory being removed.
 func (s *Store) DeleteTopic(topic string) error {
 	if s.sync {
 		done := make(chan error, 1)
@@ -61,6 +62,7 @@ func (s *Store) DeleteTopic(topic string) error {
 		return ErrClosed
 	}
 	s.writeMu.Lock()
+	defer s.writeMu.Unlock()
 	s.dispatchMu.Lock()
 	s.qmu.Lock()
 	var gone []*consumeQueue
@@ -73,7 +75,6 @@ func (s *Store) DeleteTopic(topic string) error {
 	}
 	s.qmu.Unlock()
 	s.dispatchMu.Unlock()
-	s.writeMu.Unlock()
 	if len(gone) == 0 {
 		return nil
 	}

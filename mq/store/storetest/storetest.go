@@ -414,9 +414,18 @@ func testDeleteTopic(t *testing.T, open Opener) {
 	if res := PutDurable(t, s, Entry("Doomed", 0, "again", "")); res.QueueOffset != 0 {
 		t.Fatalf("re-created topic starts at %d, want 0", res.QueueOffset)
 	}
-	if res := Get(t, s, "Doomed", 0, 0, 32); len(res.Records) != 1 || string(Decode(t, res.Records[0]).Body) != "again" {
-		t.Fatalf("re-created topic: %v, %d records", res.Status, len(res.Records))
+	again := func(s store.MessageStore) {
+		t.Helper()
+		if res := Get(t, s, "Doomed", 0, 0, 32); len(res.Records) != 1 || string(Decode(t, res.Records[0]).Body) != "again" {
+			t.Fatalf("re-created topic: %v, %d records", res.Status, len(res.Records))
+		}
+		if s.MaxOffset("Doomed", 1) != 0 {
+			t.Fatalf("re-created topic got back its deleted queue 1")
+		}
 	}
+	again(s)
+	s.Close()
+	again(openIn(t, open, dir))
 }
 
 func testReopen(t *testing.T, open Opener) {
@@ -469,6 +478,11 @@ func testConcurrent(t *testing.T, open Opener) {
 				res, err := s.GetMessages("TopicC", int32(q), next[q], 16, 0, 0, nil)
 				if err != nil {
 					readerErr = err
+					return
+				}
+				if res.Status == store.NoMatchedMessage {
+					// Without a filter, a visible unit must lead to its record.
+					readerErr = fmt.Errorf("queue %d offset %d: NO_MATCHED_MESSAGE without a filter (max %d)", q, next[q], res.MaxOffset)
 					return
 				}
 				for i, rec := range res.Records {
