@@ -10,6 +10,8 @@ func (b *Broker) mux() *remoting.Mux {
 	m.Handle(remoting.SendMessageV2, b.sendMessage)
 	m.Handle(remoting.SendBatchMessage, b.sendMessage)
 	m.Handle(remoting.PullMessage, b.pullMessage)
+	m.Handle(remoting.QueryMessage, b.queryMessage)
+	m.Handle(remoting.ViewMessageByID, b.viewMessageByID)
 	m.Handle(remoting.QueryConsumerOffset, b.queryConsumerOffset)
 	m.Handle(remoting.UpdateConsumerOffset, b.updateConsumerOffset)
 	m.Handle(remoting.GetMaxOffset, b.getMaxOffset)

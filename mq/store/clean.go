@@ -74,5 +74,6 @@ func (s *Store) deleteExpired(now time.Time) int {
 	for _, q := range s.queueList() {
 		q.dropBelow(clMin)
 	}
+	s.idx.dropBelow(clMin)
 	return len(victims)
 }

@@ -1,8 +1,9 @@
 /*
 Package store is the broker's message store, after RocketMQ's
 DefaultMessageStore: one append-only CommitLog of V1 records shared by all
-topics, one ConsumeQueue per topic and queue indexing it, a checkpoint, and
-the recovery that makes them agree again after a crash. This comment is the
+topics, one ConsumeQueue per topic and queue indexing it, an index by
+message key, a checkpoint, and the recovery that makes them agree again
+after a crash. This comment is the
 specification of the files; the code follows it.
 
 All integers are big-endian. Offsets are byte offsets unless called queue
@@ -20,6 +21,8 @@ offsets. "fsync" below is fdatasync(2).
 	                            ConsumeQueue segments, named by the byte
 	                            position of their first unit
 	  consumequeue/.deleted-*   a topic being deleted; removed at Open
+	  index/<20 digits>         index files, named by the CommitLog offset
+	                            of the first record they index
 
 Segments of both kinds are regular files of a fixed size that are mapped
 shared (mmap(2), MAP_SHARED) and written through the mapping, so a write is
@@ -102,6 +105,58 @@ CommitLogMinOffset.
 Units are written in CommitLog order, so within a queue their commitlog
 offsets increase.
 
+# Index
+
+index/ finds records by key (Java's IndexFile, simplified). The keys of a
+record are its UNIQ_KEY property and each non-empty space-separated entry
+of its KEYS property, in that order; each is indexed as topic + "#" + key
+under h, its 32-bit FNV-1a hash (0 is stored as 1). A record whose
+transaction type is rollback (sysFlag 0xC) has no keys. An index file is
+
+	header, 64 bytes:
+	  +0   uint32  magic 0x53494458 ("SIDX")
+	  +4   uint32  version, 1
+	  +8   uint32  S, the number of hash slots
+	  +12  uint32  C, the number of entries the file holds
+	  +16  int64   base: the offset of the first record indexed (= name)
+	  +24  int64   base timestamp: that record's store timestamp
+	  +32  uint32  CRC-32C of bytes 0..31
+	  +36  zeros
+	slot table, S x uint32 at 64: slot h mod S holds the number of the
+	  newest entry with that slot (entries count from 1), 0 if none
+	entries, C x 20 bytes at 64 + 4*S; entry n at 64 + 4*S + 20*(n-1):
+	  +0   uint32  h (0: never written)
+	  +4   int64   commitlog offset of the record
+	  +12  uint32  store timestamp - base timestamp, ms
+	  +16  uint32  the previous entry of the same slot, 0 if none
+
+and is 64 + 4*S + 20*C bytes long (an existing file keeps the S and C of
+its header; new ones get 1<<20 slots and 4<<20 entries, 84 MiB). Disk
+blocks are fallocated for the header and slot table at creation and for
+the entries 1 MiB at a time ahead of the writer. Entries in use form a
+prefix of the table, ended by the first h of 0.
+
+Records are indexed in CommitLog order, at dispatch (so under SyncFlush
+after the fsync), each entry written before the slot head that links it;
+a record's entries all go into one file. A new file starts with the next
+record that has keys when the last file cannot take all of them, or when
+the record's store timestamp is more than 2^32-1 ms after, or before, the
+file's base timestamp. A file takes at most C keys of a record that has
+more. The entries of a slot thus form a chain from the newest, in
+decreasing entry number, commitlog offset and store timestamp, and the
+records of a file lie below the base of the next.
+
+A lookup of topic and key walks the chain of h in each file, newest file
+first. It stops in a file at the first entry stored before the query's
+range or lying below CommitLogMinOffset, and reads the record of every
+entry whose h matches: it is returned only if it is still readable, of
+the topic and carries the key. Hash and slot collisions, entries that
+recovery could not attribute and records deleted by retention therefore
+never show up. A record carrying a key twice is returned once.
+
+If no index file can be created or grown (disk full), the records
+dispatched meanwhile stay unindexed; the error is logged.
+
 # Checkpoint
 
 checkpoint is 68 bytes:
@@ -110,7 +165,8 @@ checkpoint is 68 bytes:
 	+4   uint32  version, 1
 	+8   int64   Flushed: the CommitLog is fsynced below this offset
 	+16  int64   CQDurable: every record below this offset has its
-	             ConsumeQueue unit fsynced (CQDurable <= Flushed)
+	             ConsumeQueue unit and index entries fsynced
+	             (CQDurable <= Flushed)
 	+24  int64   ActiveFrom: the start of the Put that first wrote into
 	             the segment being appended to; a Put boundary at or before
 	             that segment's start
@@ -129,10 +185,11 @@ that is missing or fails its checks is treated as absent.
 
 # Flush modes
 
-AsyncFlush: Put writes the records and their ConsumeQueue units through
-the mappings and makes them visible before it returns; OnDurable fires at
-once. Every FlushInterval the flusher fsyncs the CommitLog up to its end,
-then the ConsumeQueues, then writes the checkpoint. A killed process loses
+AsyncFlush: Put writes the records, their ConsumeQueue units and index
+entries through the mappings and makes them visible before it returns;
+OnDurable fires at once. Every FlushInterval the flusher fsyncs the
+CommitLog up to its end, then the ConsumeQueues and the index files
+written since, then writes the checkpoint. A killed process loses
 nothing that Put returned; a power failure or kernel crash loses at most
 the last FlushInterval.
 
@@ -140,13 +197,14 @@ SyncFlush (group commit): Put writes the records and queues them for
 dispatch; it returns once they are in the page cache. A dedicated committer
 goroutine wakes as soon as a Put or an OnDurable is waiting, fsyncs the
 CommitLog once up to everything written so far (and the commitlog
-directory when that covers a new segment), then writes the units of
-those records, makes each Put visible as a whole, calls OnDispatch, and
+directory when that covers a new segment), then writes the units and
+index entries of those records, makes each Put visible as a whole, calls
+OnDispatch, and
 completes every OnDurable waiter up to that offset. A record is thus never
 visible to GetMessages or ReadAt before it is durable, and every Put
 acknowledged through OnDurable survives a power failure. ConsumeQueues and
 the checkpoint are flushed every FlushInterval as in AsyncFlush; recovery
-rebuilds units that were not.
+rebuilds units and index entries that were not.
 
 After an fsync error the store stops accepting writes (Put and OnDurable
 return the error); reopening recovers.
@@ -191,14 +249,31 @@ Open takes the lock and then:
     queue's end in its last file.
  11. Sets each queue's max to its end and its min as defined above,
     deleting ConsumeQueue files wholly below the CommitLog's start.
- 12. Resumes appending at E (in a new segment if E ends a full one), fsyncs
+ 12. Brings the index in line with [V, E), V as finally used in step 9
+    (the CommitLog's start instead if index/ did not exist or a file
+    failed its header checks; such a file and all later ones are deleted
+    first). Starting at the first entry with an offset at or past V in
+    the last file whose base is at or before V, it compares the entries
+    each record in [V, E) should have, file changes included, with those
+    present, up to the first difference. Entries and files past that
+    point are dropped (zeroed, deleted), and so, after an unclean exit,
+    is anything past the end of the last file kept. Then, after an
+    unclean exit, or when entries were dropped from a file, every slot
+    head and previous-entry link of the files from the first one
+    compared on is recomputed from their entries (only differing words
+    are written). Finally the records from the difference to E are
+    indexed anew. A clean start thus rewrites nothing.
+ 13. Resumes appending at E (in a new segment if E ends a full one), fsyncs
     all files and writes a checkpoint.
 
 Known limits: a full rebuild (step 5 or 9) brings back topics deleted with
 DeleteTopic whose records are still in the CommitLog; records that a Put
 wrote to a topic while DeleteTopic ran may, after a crash, bring its queue
-back starting at their queue offsets; and units lost from a queue below V
-are found only through the conditions above.
+back starting at their queue offsets; units lost from a queue below V
+are found only through the conditions above; index entries lost below V
+(a file deleted by hand, records left unindexed for want of space) are
+not rebuilt; and DeleteTopic leaves the topic's records findable by key
+until retention deletes them, as in Java.
 
 # Retention
 
@@ -210,13 +285,16 @@ while they were last modified at least FileReservedTime before Now, are
 not the last segment and hold only dispatched records. It then deletes the
 leading ConsumeQueue files whose units all point below the new
 CommitLogMinOffset (never a queue's last file) and moves each queue's min
-offset up. While the disk is past the ratio Put fails with ErrDiskFull.
+offset up, and the index files (never the last) followed by one whose
+base is at or below CommitLogMinOffset. While the disk is past the ratio Put fails with ErrDiskFull.
 
 # Concurrency
 
 Put may be called from many goroutines; appends are serialised by one
 mutex and queue offsets assigned under it. Readers copy out of the mappings
-under read locks and never block a Put that does not create a segment. The
-lock order is written on Store.
+under read locks and never block a Put that does not create a segment.
+Index slot heads are loaded and stored atomically, and entries never
+change once a slot head links them, so key lookups take no lock on the
+index files themselves. The lock order is written on Store.
 */
 package store

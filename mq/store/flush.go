@@ -119,13 +119,16 @@ func (s *Store) commitOnce(work []dispatchReq, ready []waiter) ([]dispatchReq, [
 	return work[:0], ready[:0]
 }
 
-// dispatch writes the units of fsynced records, makes each batch visible
-// and reports it to OnDispatch. Queues deleted meanwhile are skipped.
+// dispatch writes the units and index entries of fsynced records, makes
+// each batch visible and reports it to OnDispatch. Queues deleted
+// meanwhile get no units.
 func (s *Store) dispatch(work []dispatchReq, target int64) {
 	s.visible.Store(target)
 	s.dispatchMu.Lock()
 	for i := range work {
 		r := &work[i]
+		pos := r.u.phys - r.seg.base
+		s.idx.add(r.seg.data[pos:pos+int64(r.u.size)], r.u.phys)
 		if r.q.removed {
 			r.q = nil
 			continue
@@ -215,6 +218,9 @@ func (s *Store) checkpointLocked(clean bool) error {
 		if q.hasFiles.Load() {
 			queues++
 		}
+	}
+	if err := s.idx.sync(); err != nil {
+		return err
 	}
 	now := time.Now().UnixMilli()
 	cp := checkpoint{Flushed: s.flushed.Load(), CQDurable: durable, ActiveFrom: s.activeFrom.Load(),

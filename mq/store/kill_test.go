@@ -32,6 +32,7 @@ func killOptions(dir string) Options {
 	o.CommitLogSegmentSize = 16 << 10
 	o.ConsumeQueueSegmentEntries = 64
 	o.FlushInterval = 30 * time.Millisecond
+	o.indexSlots, o.indexEntries = 64, 256 // index files roll over too
 	return o
 }
 
@@ -143,6 +144,10 @@ func TestKill9(t *testing.T) {
 			}
 			if m := decode(t, res.Records[0]); string(m.Body) != body || m.QueueOffset != k.off {
 				t.Fatalf("round %d: acked %d/%d holds %q at %d, want %q", round, k.q, k.off, m.Body, m.QueueOffset, body)
+			}
+			// The body is also the UNIQ_KEY: the index must have it.
+			if recs, err := s.QueryByKey("K", body, 1, 0, 0); err != nil || len(recs) != 1 || string(decode(t, recs[0]).Body) != body {
+				t.Fatalf("round %d: acked %d/%d not found by its UNIQ_KEY: %d records, %v", round, k.q, k.off, len(recs), err)
 			}
 		}
 		for q := range int32(4) {

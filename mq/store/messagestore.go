@@ -7,9 +7,9 @@ import (
 )
 
 // MessageStore is the broker's message store: a CommitLog of V1 records
-// indexed per topic and queue by ConsumeQueues. All methods are safe for
-// concurrent use; none blocks on disk I/O except Put's page faults, Flush,
-// DeleteTopic and Close.
+// indexed per topic and queue by ConsumeQueues, and by message key. All
+// methods are safe for concurrent use; none blocks on disk I/O except
+// Put's page faults, Flush, DeleteTopic and Close.
 type MessageStore interface {
 	// Put appends entries atomically and in order. All entries of one call
 	// must have the same topic and queue (a batch); they get consecutive
@@ -50,6 +50,17 @@ type MessageStore interface {
 	// (ErrNotFound if none starts there, it is not visible yet or it was
 	// deleted; ErrCorrupt if its CRC fails).
 	ReadAt(physicalOffset int64) ([]byte, error)
+	// QueryByKey returns copies of the complete records of topic that carry
+	// key as their UNIQ_KEY or as one of the space-separated entries of
+	// their KEYS, newest first, each record once, at most maxNum of them
+	// (<= 0 or above 64 means 64), stored within [begin, end] (store
+	// timestamps in ms; end <= 0 means no upper bound, so 0, 0 is all).
+	// Records deleted by retention or not visible yet are left out; none
+	// found is an empty result, not an error.
+	QueryByKey(topic, key string, maxNum int, begin, end int64) ([][]byte, error)
+	// IndexLastUpdate returns the store timestamp and CommitLog offset of
+	// the last record the key index covers (0, 0 before any).
+	IndexLastUpdate() (storeTimestamp, physicalOffset int64)
 	// Topics lists, sorted, the topics that have any ConsumeQueue.
 	Topics() []string
 	// Queues lists, sorted, the queue ids that have a ConsumeQueue for topic.

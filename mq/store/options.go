@@ -82,6 +82,9 @@ type Options struct {
 	Logger *slog.Logger
 
 	hooks *hooks // test hooks; nil outside tests
+	// indexSlots and indexEntries size new index files; tests shrink
+	// them. Defaults 1<<20 and 4<<20.
+	indexSlots, indexEntries uint32
 }
 
 // hooks lets tests in this package stop the store at chosen points.
@@ -143,6 +146,12 @@ func (o Options) withDefaults() (Options, error) {
 	}
 	if o.Logger == nil {
 		o.Logger = d.Logger
+	}
+	if o.indexSlots == 0 {
+		o.indexSlots = defaultIndexSlots
+	}
+	if o.indexEntries == 0 {
+		o.indexEntries = defaultIndexEntries
 	}
 	return o, o.validate()
 }

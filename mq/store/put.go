@@ -16,10 +16,11 @@ type planned struct {
 	size int64 // record size, trailer excluded
 }
 
-// dispatchReq is a written record waiting for its ConsumeQueue unit
-// (SyncFlush only).
+// dispatchReq is a written record waiting for its ConsumeQueue unit and
+// index entries (SyncFlush only).
 type dispatchReq struct {
 	q    *consumeQueue
+	seg  *segment // holds the record; retention keeps it until dispatched
 	qoff int64
 	u    unit
 	last bool // last record of its Put: the batch becomes visible here
@@ -82,7 +83,7 @@ func (s *Store) Put(entries []Entry) (PutResult, error) {
 		offs[i] = m.PhysicalOffset
 		pos = p.pos + p.size + trailerSize
 		if s.sync {
-			s.pending = append(s.pending, dispatchReq{q: q, qoff: m.QueueOffset, last: i == n-1,
+			s.pending = append(s.pending, dispatchReq{q: q, seg: p.seg, qoff: m.QueueOffset, last: i == n-1,
 				u: unit{phys: m.PhysicalOffset, size: int32(p.size), tags: entries[i].TagsCode}})
 		}
 	}
@@ -104,6 +105,9 @@ func (s *Store) Put(entries []Entry) (PutResult, error) {
 			q.put(qoff+int64(i), unit{phys: offs[i], size: int32(s.plan[i].size), tags: entries[i].TagsCode})
 		}
 		q.max.Store(q.next)
+		for i, p := range s.plan[:n] {
+			s.idx.add(p.seg.data[p.pos:p.pos+p.size], offs[i])
+		}
 		s.dispatched.Store(end)
 		s.dispatchMu.Unlock()
 	}

@@ -112,6 +112,10 @@ func (s *Store) recover(cp checkpoint, cpOK, clean bool) error {
 		q.min.Store(0)
 		q.dropBelow(clMin)
 	}
+	if err := s.recoverIndex(from, validEnd, clean); err != nil {
+		return err
+	}
+	s.idx.dropBelow(clMin)
 	seg := cl.findLocked(validEnd)
 	if seg == nil { // validEnd is the end of a full segment
 		var err error

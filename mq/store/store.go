@@ -24,11 +24,14 @@ const (
 // Lock order (a goroutine holding one may only take those after it):
 //
 //	flushMu -> writeMu -> dispatchMu -> qmu -> consumeQueue.mu -> commitLog.mu
+//	                      dispatchMu -> msgIndex.mu
 //
 // waitMu is a leaf. Readers take qmu only to find a queue and release it,
 // then hold one consumeQueue.mu and, nested or not, commitLog.mu for
-// reading while they copy out of the mappings. Retention holds cleanMu
-// and takes commitLog.mu, qmu and each consumeQueue.mu one at a time.
+// reading while they copy out of the mappings. Key lookups take
+// msgIndex.mu only to pin the index files, then commitLog.mu per record.
+// Retention holds cleanMu and takes commitLog.mu, qmu, each
+// consumeQueue.mu and msgIndex.mu one at a time.
 type Store struct {
 	opts      Options
 	log       *slog.Logger
@@ -59,6 +62,8 @@ type Store struct {
 
 	qmu    sync.RWMutex
 	queues map[queueKey]*consumeQueue // guarded by qmu
+
+	idx *msgIndex // written under dispatchMu; see msgIndex
 
 	wrote      atomic.Int64 // CommitLog end (stored under writeMu)
 	activeFrom atomic.Int64 // Put boundary at or before active.base (stored under writeMu)
@@ -146,6 +151,9 @@ func (s *Store) open() error {
 	if err := s.loadQueues(); err != nil {
 		return err
 	}
+	if s.idx, err = openIndex(filepath.Join(s.opts.Dir, indexDir), s.opts.indexSlots, s.opts.indexEntries, s.log); err != nil {
+		return err
+	}
 	f, err := os.Create(filepath.Join(s.opts.Dir, abortFile))
 	if err != nil {
 		return err
@@ -211,6 +219,9 @@ func (s *Store) closeFiles() {
 		q.close()
 	}
 	s.qmu.Unlock()
+	if s.idx != nil {
+		s.idx.close()
+	}
 	if s.cl != nil {
 		s.cl.close()
 	}

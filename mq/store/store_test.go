@@ -18,6 +18,7 @@ func testOptions(dir string, mode FlushMode) Options {
 	o.CommitLogSegmentSize = 64 << 10
 	o.ConsumeQueueSegmentEntries = 8
 	o.DiskUsage = func(string) (uint64, uint64, error) { return 1, 100, nil }
+	o.indexSlots, o.indexEntries = 256, 1024
 	return o
 }
 

@@ -37,6 +37,7 @@ func Run(t *testing.T, open Opener) {
 		{"SearchOffset", testSearchOffset},
 		{"StoreTime", testStoreTime},
 		{"ReadAt", testReadAt},
+		{"QueryByKey", testQueryByKey},
 		{"DeleteTopic", testDeleteTopic},
 		{"ReopenPersists", testReopen},
 		{"ConcurrentPutGet", testConcurrent},
