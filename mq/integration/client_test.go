@@ -137,7 +137,6 @@ type collector struct {
 	first    map[string]*primitive.MessageExt  // body -> first delivery
 	byMember map[string]map[string]int         // member -> body -> deliveries
 	queues   map[string]map[int]map[string]int // member -> queue id -> bodies
-	total    int
 }
 
 func newCollector() *collector {
@@ -155,7 +154,6 @@ func (c *collector) handler(member string) func(context.Context, ...*primitive.M
 		for _, m := range msgs {
 			b := string(m.Body)
 			c.count[b]++
-			c.total++
 			if c.first[b] == nil {
 				c.first[b] = m
 			}
@@ -235,29 +233,11 @@ func (c *collector) unexpected(want []string) []string {
 	return out
 }
 
-// delivered returns how many deliveries body had.
-func (c *collector) delivered(body string) int {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.count[body]
-}
-
 // msg returns the first delivery of body.
 func (c *collector) msg(body string) *primitive.MessageExt {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return c.first[body]
-}
-
-// memberCount returns how many deliveries member had.
-func (c *collector) memberCount(member string) int {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	n := 0
-	for _, k := range c.byMember[member] {
-		n += k
-	}
-	return n
 }
 
 // expectExactly requires that want was delivered, each body exactly once,
@@ -354,4 +334,40 @@ func eventually(timeout time.Duration, cond func() bool) bool {
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
+}
+
+// queueOwners returns, for every queue id, the members that consumed
+// bodies with prefix from it.
+func (c *collector) queueOwners(prefix string) map[int][]string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	owners := map[int][]string{}
+	for member, qs := range c.queues {
+		for q, bs := range qs {
+			for b := range bs {
+				if strings.HasPrefix(b, prefix) {
+					owners[q] = append(owners[q], member)
+					break
+				}
+			}
+		}
+	}
+	for _, ms := range owners {
+		sort.Strings(ms)
+	}
+	return owners
+}
+
+// memberCountPrefix returns how many deliveries of bodies with prefix
+// member had.
+func (c *collector) memberCountPrefix(member, prefix string) int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	n := 0
+	for b, k := range c.byMember[member] {
+		if strings.HasPrefix(b, prefix) {
+			n += k
+		}
+	}
+	return n
 }

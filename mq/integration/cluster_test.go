@@ -2,19 +2,19 @@ package integration
 
 import (
 	"bytes"
-	"errors"
 	"fmt"
+	"io"
 	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
 	"testing"
 	"time"
 
-	"github.com/sagashop/sagashop/mq/broker"
 	"github.com/sagashop/sagashop/mq/conf"
 	"github.com/sagashop/sagashop/mq/standalone"
 )
@@ -48,7 +48,8 @@ type cluster struct {
 	NamesrvAddr string
 	BrokerAddr  string
 
-	inproc *standalone.Cluster
+	inproc *standalone.Cluster // run by this process
+	hostID int                 // run by the race-detecting parent
 	proc   *mqdProc
 }
 
@@ -76,7 +77,8 @@ func startCluster(t *testing.T, kind clusterKind, opts clusterOptions) *cluster 
 	case inProcess:
 		c.startInProcess(t, "127.0.0.1:0", "127.0.0.1:0")
 	case mqdProcess:
-		c.proc = &mqdProc{bin: mqdBinary(t), dir: c.dir, logPath: filepath.Join(t.TempDir(), "mqd.log"), syncFlush: opts.syncFlush}
+		c.proc = &mqdProc{bin: mqdBinary(t), dir: c.dir, logPath: filepath.Join(t.TempDir(), "mqd.log"), syncFlush: opts.syncFlush,
+			inMemoryWindow: opts.inMemoryWindow}
 		ports := freePorts(t, 2)
 		c.proc.nsAddr, c.proc.brAddr = ports[0], ports[1]
 		c.NamesrvAddr, c.BrokerAddr = c.proc.nsAddr, c.proc.brAddr
@@ -88,40 +90,44 @@ func startCluster(t *testing.T, kind clusterKind, opts clusterOptions) *cluster 
 			c.proc.dumpLog(t)
 		}
 	})
+	c.waitRegistered(t)
 	return c
+}
+
+// waitRegistered waits until the broker has registered with the
+// NameServer: the client's auto-create path needs TBW102's route.
+func (c *cluster) waitRegistered(t *testing.T) {
+	t.Helper()
+	waitRoute(t, c, "TBW102", 1)
 }
 
 // inMemoryRuleOff reports whether the broker runs with InMemoryWindow < 0,
 // i.e. a new group with no committed offset really starts where its
 // consumeFromWhere says instead of at offset 0 of a young queue.
 func (c *cluster) inMemoryRuleOff() bool {
-	return c.kind == inProcess && c.opts.inMemoryWindow < 0
+	return c.opts.inMemoryWindow < 0
 }
 
 func (c *cluster) startInProcess(t *testing.T, nsListen, brListen string) {
 	t.Helper()
-	bo := broker.DefaultOptions()
-	bo.Config.StorePathRootDir = c.dir
-	if c.opts.syncFlush {
-		bo.Config.FlushDiskType = conf.SyncFlush
-	}
-	if c.opts.inMemoryWindow != 0 {
-		bo.InMemoryWindow = c.opts.inMemoryWindow
-	}
-	var err error
-	deadline := time.Now().Add(5 * time.Second)
-	for {
-		c.inproc, err = standalone.Start(standalone.Options{NamesrvListen: nsListen, BrokerListen: brListen, Broker: bo})
-		// A restart on the same ports can race the kernel releasing them.
-		if err == nil || !errors.Is(err, syscall.EADDRINUSE) || time.Now().After(deadline) {
-			break
+	req := hostStart{Dir: c.dir, NamesrvListen: nsListen, BrokerListen: brListen,
+		SyncFlush: c.opts.syncFlush, InMemoryWindow: c.opts.inMemoryWindow}
+	if os.Getenv(clusterHostEnv) != "" {
+		var resp hostStarted
+		if err := hostCall("/start", req, &resp); err != nil {
+			t.Fatalf("asking the race-detecting parent for a cluster: %v", err)
 		}
-		time.Sleep(50 * time.Millisecond)
+		if resp.Error != "" {
+			t.Fatalf("standalone.Start in the parent: %s", resp.Error)
+		}
+		c.hostID, c.NamesrvAddr, c.BrokerAddr = resp.ID, resp.NamesrvAddr, resp.BrokerAddr
+		return
 	}
+	sc, err := startStandalone(req)
 	if err != nil {
 		t.Fatalf("standalone.Start: %v", err)
 	}
-	c.NamesrvAddr, c.BrokerAddr = c.inproc.NamesrvAddr, c.inproc.BrokerAddr
+	c.inproc, c.NamesrvAddr, c.BrokerAddr = sc, sc.NamesrvAddr, sc.BrokerAddr
 }
 
 // stop shuts the cluster down gracefully (flushing the store); it is a
@@ -134,6 +140,18 @@ func (c *cluster) stop(t *testing.T) {
 			t.Errorf("cluster close: %v", err)
 		}
 		c.inproc = nil
+	case c.hostID != 0:
+		var resp hostStopped
+		if err := hostCall("/stop", hostStop{ID: c.hostID}, &resp); err != nil {
+			t.Errorf("asking the parent to stop the cluster: %v", err)
+		}
+		if resp.Error != "" {
+			t.Errorf("cluster close: %s", resp.Error)
+		}
+		if resp.Races > 0 {
+			t.Errorf("the race detector reported %d data races in the broker while this cluster ran (see the output above)", resp.Races)
+		}
+		c.hostID = 0
 	case c.proc != nil:
 		c.proc.stop(t)
 	}
@@ -156,6 +174,7 @@ func (c *cluster) start(t *testing.T) {
 	case mqdProcess:
 		c.proc.start(t)
 	}
+	c.waitRegistered(t)
 }
 
 // kill sends SIGKILL to the mqd process (process variant only).
@@ -173,6 +192,7 @@ type mqdProc struct {
 	bin, dir, logPath string
 	nsAddr, brAddr    string
 	syncFlush         bool
+	inMemoryWindow    int64
 
 	cmd    *exec.Cmd
 	log    *os.File
@@ -183,7 +203,10 @@ type mqdProc struct {
 
 func (p *mqdProc) start(t *testing.T) {
 	t.Helper()
-	args := []string{"standalone", "-store", p.dir, "-namesrv-listen", p.nsAddr, "-broker-listen", p.brAddr, "-log-level", "warn"}
+	args := []string{"standalone", "-store", p.dir, "-namesrv-listen", p.nsAddr, "-broker-listen", p.brAddr, "-log-level", "info"}
+	if p.inMemoryWindow != 0 {
+		args = append(args, "-in-memory-window", strconv.FormatInt(p.inMemoryWindow, 10))
+	}
 	if p.syncFlush {
 		args = append(args, "-flush-disk-type", string(conf.SyncFlush))
 	}
@@ -192,8 +215,13 @@ func (p *mqdProc) start(t *testing.T) {
 		t.Fatal(err)
 	}
 	fmt.Fprintf(lf, "=== mqd %s\n", strings.Join(args, " "))
+	logStart, err := lf.Seek(0, io.SeekCurrent)
+	if err != nil {
+		t.Fatal(err)
+	}
 	cmd := exec.Command(p.bin, args...)
 	cmd.Stdout, cmd.Stderr = lf, lf
+	dieWithParent(cmd)
 	if err := cmd.Start(); err != nil {
 		lf.Close()
 		t.Fatalf("start mqd: %v", err)
@@ -206,27 +234,47 @@ func (p *mqdProc) start(t *testing.T) {
 		p.mu.Unlock()
 		close(p.exited)
 	}()
-	deadline := time.Now().Add(15 * time.Second)
-	for _, addr := range []string{p.nsAddr, p.brAddr} {
-		for {
-			if c, err := net.DialTimeout("tcp", addr, time.Second); err == nil {
-				c.Close()
-				break
-			}
-			select {
-			case <-p.exited:
-				p.dumpLog(t)
-				t.Fatalf("mqd exited before listening on %s: %v", addr, p.waitErr())
-			default:
-			}
-			if time.Now().After(deadline) {
-				p.kill(t)
-				p.dumpLog(t)
-				t.Fatalf("mqd does not accept connections on %s", addr)
-			}
-			time.Sleep(20 * time.Millisecond)
+	// Ready means that mqd logged its ready line, which comes after both
+	// listeners are up and just before its SIGTERM handler is installed,
+	// and that both ports accept connections.
+	ready := func() bool {
+		if !p.loggedReady(logStart) {
+			return false
 		}
+		for _, addr := range []string{p.nsAddr, p.brAddr} {
+			c, err := net.DialTimeout("tcp", addr, time.Second)
+			if err != nil {
+				return false
+			}
+			c.Close()
+		}
+		return true
 	}
+	deadline := time.Now().Add(15 * time.Second)
+	for !ready() {
+		select {
+		case <-p.exited:
+			p.dumpLog(t)
+			t.Fatalf("mqd exited while starting: %v", p.waitErr())
+		default:
+		}
+		if time.Now().After(deadline) {
+			p.kill(t)
+			p.dumpLog(t)
+			t.Fatal("mqd is not ready after 15s")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// loggedReady reports whether the log, from offset from on, has mqd's
+// ready line.
+func (p *mqdProc) loggedReady(from int64) bool {
+	b, err := os.ReadFile(p.logPath)
+	if err != nil || int64(len(b)) < from {
+		return false
+	}
+	return bytes.Contains(b[from:], []byte("mqd standalone ready"))
 }
 
 func (p *mqdProc) waitErr() error {

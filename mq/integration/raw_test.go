@@ -150,10 +150,10 @@ func maxOffset(t *testing.T, c *cluster, topic string, queueID int) int64 {
 
 // pullResult is a raw PULL_MESSAGE reply.
 type pullResult struct {
-	code                  remoting.ResponseCode
-	remark                string
-	next, minOff, maxOff  int64
-	msgs                  []*primitive.MessageExt
+	code                 remoting.ResponseCode
+	remark               string
+	next, minOff, maxOff int64
+	msgs                 []*primitive.MessageExt
 }
 
 // rawPull sends PULL_MESSAGE without the suspend bit, so the broker

@@ -29,13 +29,14 @@ func TestSendModes(t *testing.T) {
 		topic := uniqName(t, "send")
 		createTopic(t, c, topic, queues)
 		col := newCollector()
-		startPushConsumer(t, c, uniqName(t, "g"), topic, consumer.MessageSelector{}, col.handler("m"),
+		group := uniqName(t, "g")
+		startPushConsumer(t, c, group, topic, consumer.MessageSelector{}, col.handler("m"),
 			consumer.WithConsumeFromWhere(consumer.ConsumeFromFirstOffset))
 		p := newProducer(t, c)
 		ctx := context.Background()
 
-		msgID := map[string]string{}             // body -> UNIQ_KEY the producer set
-		offsetMsgID := map[string]string{}       // body -> offsetMsgId of the send reply
+		msgID := map[string]string{}                  // body -> UNIQ_KEY the producer set
+		offsetMsgID := map[string]string{}            // body -> offsetMsgId of the send reply
 		position := map[string]primitive.SendResult{} // body -> queue and offset of the send reply
 
 		checkResult := func(what string, res *primitive.SendResult) {
@@ -56,6 +57,18 @@ func TestSendModes(t *testing.T) {
 				t.Errorf("%s: MsgID %q OffsetMsgID %q, want 32 hex digits each", b, res.MsgID, res.OffsetMsgID)
 			}
 			msgID[b], offsetMsgID[b], position[b] = res.MsgID, res.OffsetMsgID, *res
+		}
+
+		// A message the client compresses (bodies of 4 KiB and more), with
+		// a user flag and a user property, which must all come back.
+		big := "big-" + strings.Repeat("sagashop order saga ", 500)
+		bigMsg := &primitive.Message{Topic: topic, Body: []byte(big), Flag: 42}
+		bigMsg.WithProperty("shop", "saga")
+		bigRes := sendSync(t, p, bigMsg)
+		checkResult("big", bigRes)
+		msgID[big], offsetMsgID[big], position[big] = bigRes.MsgID, bigRes.OffsetMsgID, *bigRes
+		if bigRes.RegionID != "DefaultRegion" || !bigRes.TraceOn {
+			t.Errorf("send reply region %q trace %v; want MSG_REGION DefaultRegion and TRACE_ON true", bigRes.RegionID, bigRes.TraceOn)
 		}
 
 		// SendAsync: the callback must come (the client panics after 3 s
@@ -122,7 +135,7 @@ func TestSendModes(t *testing.T) {
 		}
 
 		var all []string
-		for _, p := range [][]string{bodies("sync", 10), asyncBodies, bodies("oneway", 10), batchBodies} {
+		for _, p := range [][]string{bodies("sync", 10), {big}, asyncBodies, bodies("oneway", 10), batchBodies} {
 			all = append(all, p...)
 		}
 		col.expectExactly(t, all, 20*time.Second, time.Second)
@@ -133,34 +146,51 @@ func TestSendModes(t *testing.T) {
 			if m == nil {
 				continue
 			}
-			if m.Topic != topic || m.GetKeys() != b {
-				t.Errorf("%s: delivered topic %q keys %q", b, m.Topic, m.GetKeys())
+			name := b // the big body would flood the log
+			if len(name) > 20 {
+				name = name[:20] + "..."
+			}
+			if m.Topic != topic || (m.GetKeys() != b && b != big) {
+				t.Errorf("%s: delivered topic %q keys %q", name, m.Topic, m.GetKeys())
+			}
+			if m.GetProperty("CLUSTER") != "DefaultCluster" {
+				t.Errorf("%s: stored without the CLUSTER property (properties %v)", name, m.GetProperties())
 			}
 			if m.StoreHost != c.BrokerAddr {
-				t.Errorf("%s: store host %q, want the broker's address %s", b, m.StoreHost, c.BrokerAddr)
+				t.Errorf("%s: store host %q, want the broker's address %s", name, m.StoreHost, c.BrokerAddr)
 			}
 			if m.ReconsumeTimes != 0 || m.BornTimestamp <= 0 || m.StoreTimestamp < m.BornTimestamp-5000 {
-				t.Errorf("%s: reconsumeTimes %d born %d store %d", b, m.ReconsumeTimes, m.BornTimestamp, m.StoreTimestamp)
+				t.Errorf("%s: reconsumeTimes %d born %d store %d", name, m.ReconsumeTimes, m.BornTimestamp, m.StoreTimestamp)
 			}
 			if m.MsgId == "" {
-				t.Errorf("%s: delivered with an empty MsgId", b)
+				t.Errorf("%s: delivered with an empty MsgId", name)
 			} else if other, dup := seenIDs[m.MsgId]; dup {
-				t.Errorf("%s and %s were delivered with the same MsgId %s", b, other, m.MsgId)
+				t.Errorf("%s and %s were delivered with the same MsgId %s", name, other, m.MsgId)
 			}
-			seenIDs[m.MsgId] = b
+			seenIDs[m.MsgId] = name
 			if want := msgID[b]; want != "" && m.MsgId != want {
-				t.Errorf("%s: delivered MsgId %q, the producer's UNIQ_KEY was %q", b, m.MsgId, want)
+				t.Errorf("%s: delivered MsgId %q, the producer's UNIQ_KEY was %q", name, m.MsgId, want)
 			}
 			if strings.HasPrefix(b, "batch") && m.GetProperty(primitive.PropertyUniqueClientMessageIdKeyIndex) == "" {
-				t.Errorf("%s: a batch message was stored without a UNIQ_KEY", b)
+				t.Errorf("%s: a batch message was stored without a UNIQ_KEY", name)
 			}
 			if want := offsetMsgID[b]; want != "" && m.OffsetMsgId != want {
-				t.Errorf("%s: delivered OffsetMsgId %q, the send reply said %q", b, m.OffsetMsgId, want)
+				t.Errorf("%s: delivered OffsetMsgId %q, the send reply said %q", name, m.OffsetMsgId, want)
 			}
 			if pos, ok := position[b]; ok && (m.Queue.QueueId != pos.MessageQueue.QueueId || m.QueueOffset != pos.QueueOffset) {
 				t.Errorf("%s: delivered from queue %d offset %d, the send reply said queue %d offset %d",
-					b, m.Queue.QueueId, m.QueueOffset, pos.MessageQueue.QueueId, pos.QueueOffset)
+					name, m.Queue.QueueId, m.QueueOffset, pos.MessageQueue.QueueId, pos.QueueOffset)
 			}
+		}
+
+		if m := col.msg(big); m != nil && (m.Flag != 42 || m.GetProperty("shop") != "saga" || m.SysFlag&1 == 0) {
+			t.Errorf("compressed message: flag %d, property shop=%q, sysFlag %#x; want 42, saga and the compressed bit",
+				m.Flag, m.GetProperty("shop"), m.SysFlag)
+		}
+
+		// The group's retry topic was created and routed on its heartbeat.
+		if rd := waitRoute(t, c, "%RETRY%"+group, 1); rd.QueueDatas[0].Perm != 6 {
+			t.Errorf("retry topic route %+v, want perm 6", rd.QueueDatas[0])
 		}
 
 		// The ids are stable: reading the queues again returns the same
@@ -211,8 +241,9 @@ func TestTagFilter(t *testing.T) {
 		createTopic(t, c, one, 1)
 		for i := 0; i < 2; i++ {
 			for _, tag := range []string{"TagA", "TagB", "TagC", ""} {
-				m := primitive.NewMessage(one, []byte(tag))
+				m := primitive.NewMessage(one, []byte("untagged"))
 				if tag != "" {
+					m.Body = []byte(tag)
 					m.WithTag(tag)
 				}
 				sendSync(t, p, m)
@@ -220,28 +251,27 @@ func TestTagFilter(t *testing.T) {
 		}
 		group := uniqName(t, "raw")
 		for _, tc := range []struct {
-			name     string
-			expr     string
-			offset   int64
-			code     remoting.ResponseCode
-			tags     string
-			next     int64
-			checkNxt bool
+			name   string
+			expr   string
+			offset int64
+			code   remoting.ResponseCode
+			tags   string
+			next   int64
 		}{
-			{"all", "*", 0, remoting.Success, "TagA,TagB,TagC,,TagA,TagB,TagC,", 8, true},
-			{"A or B", "TagA || TagB", 0, remoting.Success, "TagA,TagB,TagA,TagB", 8, true},
-			{"C", "TagC", 0, remoting.Success, "TagC,TagC", 8, true},
-			{"C from 3", "TagC", 3, remoting.Success, "TagC", 8, true},
-			{"no match", "TagZ", 0, remoting.PullRetryImmediately, "", 8, true},
-			{"at the end", "TagA", 8, remoting.PullNotFound, "", 8, true},
-			{"past the end", "TagA", 9, remoting.PullOffsetMoved, "", 8, true},
+			{"all", "*", 0, remoting.Success, "TagA,TagB,TagC,,TagA,TagB,TagC,", 8},
+			{"A or B", "TagA || TagB", 0, remoting.Success, "TagA,TagB,TagA,TagB", 8},
+			{"C", "TagC", 0, remoting.Success, "TagC,TagC", 8},
+			{"C from 3", "TagC", 3, remoting.Success, "TagC", 8},
+			{"no match", "TagZ", 0, remoting.PullRetryImmediately, "", 8},
+			{"at the end", "TagA", 8, remoting.PullNotFound, "", 8},
+			{"past the end", "TagA", 9, remoting.PullOffsetMoved, "", 8},
 		} {
 			r := rawPull(t, c, group, one, 0, tc.offset, 32, tc.expr)
 			var tags []string
 			for _, m := range r.msgs {
 				tags = append(tags, m.GetTags())
 			}
-			if r.code != tc.code || strings.Join(tags, ",") != tc.tags || (tc.checkNxt && r.next != tc.next) {
+			if r.code != tc.code || strings.Join(tags, ",") != tc.tags || r.next != tc.next {
 				t.Errorf("%s: pull %q from %d = %s (%s) tags %q next %d; want %s tags %q next %d",
 					tc.name, tc.expr, tc.offset, r.code, r.remark, strings.Join(tags, ","), r.next, tc.code, tc.tags, tc.next)
 			}

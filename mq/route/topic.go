@@ -70,10 +70,9 @@ func validateName(kind, name string, max int) error {
 	if len(name) > max {
 		return fmt.Errorf("%w: %s name has %d characters, more than %d", ErrBadName, kind, len(name), max)
 	}
-	for i := 0; i < len(name); i++ {
-		c := name[i]
-		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || strings.IndexByte(topicNameCharacters, c) >= 0) {
-			return fmt.Errorf("%w: %s %q has the character %q; allowed are letters, digits and %%|_-", ErrBadName, kind, name, c)
+	for _, r := range name {
+		if !('a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9' || strings.ContainsRune(topicNameCharacters, r)) {
+			return fmt.Errorf("%w: %s %q has the character %q; allowed are ASCII letters, digits and %%|_-", ErrBadName, kind, name, r)
 		}
 	}
 	return nil

@@ -38,7 +38,9 @@ type Cluster struct {
 	once sync.Once
 }
 
-// Start listens on both addresses and starts both roles.
+// Start opens the broker's store (recovering it if needed) and only then
+// listens on both addresses, so no client connects to a broker that is
+// not ready.
 func Start(opts Options) (*Cluster, error) {
 	if opts.NamesrvListen == "" {
 		opts.NamesrvListen = "127.0.0.1:9876"
@@ -46,26 +48,35 @@ func Start(opts Options) (*Cluster, error) {
 	if opts.BrokerListen == "" {
 		opts.BrokerListen = ":10911"
 	}
+	log := opts.Namesrv.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
 	nsLn, err := net.Listen("tcp", opts.NamesrvListen)
 	if err != nil {
 		return nil, fmt.Errorf("standalone: namesrv listen: %w", err)
 	}
+	bo := opts.Broker
+	bo.Config.NamesrvAddr = dialable(nsLn.Addr())
+	b, err := broker.New(bo)
+	if err != nil {
+		nsLn.Close()
+		return nil, err
+	}
 	brLn, err := net.Listen("tcp", opts.BrokerListen)
 	if err != nil {
 		nsLn.Close()
+		b.Close()
 		return nil, fmt.Errorf("standalone: broker listen: %w", err)
 	}
 	ns, err := namesrv.New(opts.Namesrv)
 	if err != nil {
 		nsLn.Close()
 		brLn.Close()
+		b.Close()
 		return nil, err
 	}
-	log := opts.Namesrv.Logger
-	if log == nil {
-		log = slog.New(slog.DiscardHandler)
-	}
-	c := &Cluster{Namesrv: ns, NamesrvAddr: dialable(nsLn.Addr())}
+	c := &Cluster{Namesrv: ns, Broker: b, NamesrvAddr: bo.Config.NamesrvAddr}
 	c.wg.Add(1)
 	go func() {
 		defer c.wg.Done()
@@ -73,22 +84,14 @@ func Start(opts Options) (*Cluster, error) {
 			log.Error("standalone: namesrv stopped", "err", err)
 		}
 	}()
-	bo := opts.Broker
-	bo.Config.NamesrvAddr = c.NamesrvAddr
-	if c.Broker, err = broker.New(bo); err != nil {
+	if err := b.Start(brLn); err != nil {
 		brLn.Close()
+		b.Close()
 		ns.Close()
 		c.wg.Wait()
 		return nil, err
 	}
-	if err := c.Broker.Start(brLn); err != nil {
-		brLn.Close()
-		c.Broker.Close()
-		ns.Close()
-		c.wg.Wait()
-		return nil, err
-	}
-	c.BrokerAddr = c.Broker.Addr()
+	c.BrokerAddr = b.Addr()
 	return c, nil
 }
 
@@ -96,7 +99,10 @@ func Start(opts Options) (*Cluster, error) {
 // unspecified host becomes 127.0.0.1.
 func dialable(a net.Addr) string {
 	ta, ok := a.(*net.TCPAddr)
-	if !ok || ta.IP == nil || ta.IP.IsUnspecified() {
+	if !ok {
+		return a.String()
+	}
+	if ta.IP == nil || ta.IP.IsUnspecified() {
 		return fmt.Sprintf("127.0.0.1:%d", ta.Port)
 	}
 	return ta.String()

@@ -30,6 +30,8 @@ type brokerFlags struct {
 	logLevel   string
 	aclFile    string
 	sets       multiFlag
+
+	inMemoryWindow int64
 }
 
 // multiFlag collects repeated -set key=value flags.
@@ -46,6 +48,7 @@ func (f *brokerFlags) register(fs *flag.FlagSet, defaultStore string) {
 	fs.StringVar(&f.brokerIP, "broker-ip", "", "advertised IPv4 `address` (brokerIP1)")
 	fs.StringVar(&f.logLevel, "log-level", "info", "debug, info, warn or error")
 	fs.StringVar(&f.aclFile, "acl-file", "", "plain_acl.yml `file` used with aclEnable=true (default <store>/config/plain_acl.yml)")
+	fs.Int64Var(&f.inMemoryWindow, "in-memory-window", 0, "`bytes` of CommitLog behind which a new group no longer starts at offset 0 (default 4 GiB; negative: never)")
 	fs.Var(&f.sets, "set", "any broker.conf `key=value`; repeatable")
 }
 
@@ -102,15 +105,29 @@ func newLogger(level string, w io.Writer) (*slog.Logger, error) {
 	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: l})), nil
 }
 
-// waitForSignal blocks until SIGINT or SIGTERM.
-func waitForSignal(log *slog.Logger) {
+// signals catches SIGINT and SIGTERM from the start of a command, so a
+// signal that arrives while the servers start still shuts them down
+// cleanly instead of killing the process.
+type signals struct {
+	ctx  context.Context
+	stop context.CancelFunc
+}
+
+func catchSignals() signals {
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
-	defer stop()
-	<-ctx.Done()
+	return signals{ctx, stop}
+}
+
+// wait blocks until SIGINT or SIGTERM.
+func (s signals) wait(log *slog.Logger) {
+	defer s.stop()
+	<-s.ctx.Done()
 	log.Info("signal received, shutting down")
 }
 
 func runStandalone(args []string, stderr io.Writer) error {
+	sig := catchSignals()
+	defer sig.stop()
 	fs := flag.NewFlagSet("mqd standalone", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	var bf brokerFlags
@@ -133,6 +150,9 @@ func runStandalone(args []string, stderr io.Writer) error {
 	}
 	bo := broker.DefaultOptions()
 	bo.Config, bo.Logger, bo.ACLFile = cfg, log, bf.aclFile
+	if bf.inMemoryWindow != 0 {
+		bo.InMemoryWindow = bf.inMemoryWindow
+	}
 	c, err := standalone.Start(standalone.Options{
 		NamesrvListen: *nsListen, BrokerListen: *brListen, Broker: bo,
 		Namesrv: namesrv.Options{Logger: log.With("role", "namesrv")},
@@ -141,11 +161,13 @@ func runStandalone(args []string, stderr io.Writer) error {
 		return err
 	}
 	log.Info("mqd standalone ready", "namesrv", c.NamesrvAddr, "broker", c.BrokerAddr, "store", cfg.StorePathRootDir)
-	waitForSignal(log)
+	sig.wait(log)
 	return c.Close()
 }
 
 func runNamesrv(args []string, stderr io.Writer) error {
+	sig := catchSignals()
+	defer sig.stop()
 	fs := flag.NewFlagSet("mqd namesrv", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	listen := fs.String("listen", ":9876", "listen `address`")
@@ -167,11 +189,13 @@ func runNamesrv(args []string, stderr io.Writer) error {
 	}
 	log.Info("mqd namesrv ready", "listen", ln.Addr().String())
 	go func() { _ = ns.Serve(ln) }()
-	waitForSignal(log)
+	sig.wait(log)
 	return ns.Close()
 }
 
 func runBroker(args []string, stderr io.Writer) error {
+	sig := catchSignals()
+	defer sig.stop()
 	fs := flag.NewFlagSet("mqd broker", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	var bf brokerFlags
@@ -200,6 +224,9 @@ func runBroker(args []string, stderr io.Writer) error {
 	}
 	bo := broker.DefaultOptions()
 	bo.Config, bo.Logger, bo.ACLFile = cfg, log, bf.aclFile
+	if bf.inMemoryWindow != 0 {
+		bo.InMemoryWindow = bf.inMemoryWindow
+	}
 	b, err := broker.New(bo)
 	if err != nil {
 		return err
@@ -214,7 +241,7 @@ func runBroker(args []string, stderr io.Writer) error {
 		return err
 	}
 	log.Info("mqd broker ready", "addr", b.Addr(), "namesrv", cfg.NamesrvAddr, "store", cfg.StorePathRootDir)
-	waitForSignal(log)
+	sig.wait(log)
 	return b.Close()
 }
 
