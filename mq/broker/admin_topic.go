@@ -1,8 +1,10 @@
 package broker
 
 import (
+	"context"
 	"encoding/json"
 	"strconv"
+	"time"
 
 	"github.com/sagashop/sagashop/mq/remoting"
 	"github.com/sagashop/sagashop/mq/route"
@@ -50,10 +52,20 @@ func (b *Broker) updateAndCreateTopic(c *remoting.Conn, req *remoting.Command) *
 	}
 	if changed {
 		b.log.Info("topic updated", "topic", name, "read", tc.ReadQueueNums, "write", tc.WriteQueueNums, "perm", tc.Perm)
-		b.triggerRegister()
+		// Register before replying, as Java does, so that the topic is
+		// routable as soon as the admin tool hears back.
+		ctx, cancel := context.WithTimeout(b.ctx, registerReplyTimeout)
+		defer cancel()
+		if err := b.reg.registerNow(ctx); err != nil {
+			return remoting.Errorf(req, remoting.SystemError, "topic %s saved but not yet registered with the NameServer: %v", name, err)
+		}
 	}
 	return remoting.NewResponse(req, remoting.Success, "")
 }
+
+// registerReplyTimeout bounds how long an admin reply waits for the
+// NameServer registration of its change.
+const registerReplyTimeout = 3 * time.Second
 
 // deleteTopicInBroker handles DELETE_TOPIC_IN_BROKER: the topic's config,
 // its ConsumeQueues and every group's offsets on it are removed.

@@ -151,7 +151,9 @@ func (b *Broker) Start(ln net.Listener) error {
 	b.reg = newRegistrar(b)
 	// Register once before returning, so that routes (TBW102 among them)
 	// exist as soon as Start does; the loop then keeps them fresh.
-	b.reg.registerAll()
+	if err := b.reg.registerAll(); err != nil {
+		b.log.Warn("broker: first registration with namesrv failed; retrying in the background", "err", err)
+	}
 	b.goFunc(func() {
 		if err := b.server.Serve(ln); err != nil && !errors.Is(err, remoting.ErrServerClosed) {
 			b.log.Error("broker: serve failed", "err", err)

@@ -3,6 +3,8 @@ package broker
 import (
 	"context"
 	"encoding/json"
+	"errors"
+	"fmt"
 	"strconv"
 	"time"
 
@@ -17,11 +19,12 @@ import (
 type registrar struct {
 	b     *Broker
 	kick  chan struct{}
+	now   chan chan error           // registerNow's requests, answered by run
 	conns map[string]*remoting.Conn // used by Start's first registration, then only by run
 }
 
 func newRegistrar(b *Broker) *registrar {
-	return &registrar{b: b, kick: make(chan struct{}, 1), conns: map[string]*remoting.Conn{}}
+	return &registrar{b: b, kick: make(chan struct{}, 1), now: make(chan chan error), conns: map[string]*remoting.Conn{}}
 }
 
 func (r *registrar) trigger() {
@@ -41,8 +44,32 @@ func (r *registrar) run() {
 			return
 		case <-t.C:
 		case <-r.kick:
+		case done := <-r.now:
+			done <- r.registerAll()
+			continue
 		}
-		r.registerAll()
+		if err := r.registerAll(); err != nil {
+			r.b.log.Warn("broker: register with namesrv failed", "err", err)
+		}
+	}
+}
+
+// registerNow registers with every NameServer and waits for the result,
+// so that an admin change is routable when its reply is sent.
+func (r *registrar) registerNow(ctx context.Context) error {
+	done := make(chan error, 1)
+	select {
+	case r.now <- done:
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-r.b.ctx.Done():
+		return r.b.ctx.Err()
+	}
+	select {
+	case err := <-done:
+		return err
+	case <-ctx.Done():
+		return ctx.Err()
 	}
 }
 
@@ -62,18 +89,20 @@ func (r *registrar) ext() map[string]string {
 	}
 }
 
-func (r *registrar) registerAll() {
+// registerAll registers with every NameServer and returns the failures.
+func (r *registrar) registerAll() error {
 	topics, version := r.b.topics.snapshot()
 	body, err := json.Marshal(route.RegisterBrokerBody{TopicConfigTable: topics, DataVersion: version})
 	if err != nil {
-		r.b.log.Error("broker: encode registration", "err", err)
-		return
+		return fmt.Errorf("broker: encode registration: %w", err)
 	}
+	var errs []error
 	for _, addr := range r.b.cfg.NamesrvAddrs() {
 		if err := r.register(addr, body); err != nil {
-			r.b.log.Warn("broker: register with namesrv failed", "namesrv", addr, "err", err)
+			errs = append(errs, fmt.Errorf("namesrv %s: %w", addr, err))
 		}
 	}
+	return errors.Join(errs...)
 }
 
 func (r *registrar) conn(ctx context.Context, addr string) (*remoting.Conn, error) {
