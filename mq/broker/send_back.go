@@ -67,12 +67,11 @@ func (b *Broker) sendBack(req *remoting.Command) *remoting.Command {
 	if _, ok := message.Property(props, message.PropRetryTopic); !ok {
 		props = message.WithProperty(props, message.PropRetryTopic, orig.Topic)
 	}
+	// ORIGIN_MESSAGE_ID names the first stored copy by its offset id, as
+	// Java's broker sets it; the header's originMsgId is the client's
+	// UNIQ_KEY, which the copy keeps anyway.
 	if _, ok := message.Property(props, message.PropOriginMessageID); !ok {
-		origin := req.Ext("originMsgId")
-		if origin == "" {
-			origin = orig.OffsetMsgID()
-		}
-		props = message.WithProperty(props, message.PropOriginMessageID, origin)
+		props = message.WithProperty(props, message.PropOriginMessageID, orig.OffsetMsgID())
 	}
 	props = message.WithoutProperty(props, message.PropDelayLevel)
 	tags := tagsCodeOf(props)

@@ -4,10 +4,12 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"maps"
 	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -37,6 +39,16 @@ type clusterOptions struct {
 	inMemoryWindow int64
 	// only restricts the test to one kind; "" runs both.
 	only clusterKind
+	// delayLevels sets messageDelayLevel, e.g. "1s 2s 3s"; "" keeps
+	// RocketMQ's 18 levels. mqd gets it as -message-delay-level.
+	delayLevels string
+	// set holds further broker.conf keys and values (for example
+	// "transactionCheckInterval": "500"), applied with conf.Broker.Set in
+	// process and passed to mqd as -set key=value.
+	set map[string]string
+	// parallel runs the subtests of forEachCluster in parallel with each
+	// other and with the other parallel tests.
+	parallel bool
 }
 
 // cluster is a running NameServer and Broker with a store directory that
@@ -64,6 +76,9 @@ func forEachCluster(t *testing.T, opts clusterOptions, fn func(t *testing.T, c *
 			continue
 		}
 		t.Run(string(kind), func(t *testing.T) {
+			if opts.parallel {
+				t.Parallel()
+			}
 			c := startCluster(t, kind, opts)
 			fn(t, c)
 		})
@@ -78,7 +93,7 @@ func startCluster(t *testing.T, kind clusterKind, opts clusterOptions) *cluster 
 		c.startInProcess(t, "127.0.0.1:0", "127.0.0.1:0")
 	case mqdProcess:
 		c.proc = &mqdProc{bin: mqdBinary(t), dir: c.dir, logPath: filepath.Join(t.TempDir(), "mqd.log"), syncFlush: opts.syncFlush,
-			inMemoryWindow: opts.inMemoryWindow}
+			inMemoryWindow: opts.inMemoryWindow, delayLevels: opts.delayLevels, set: opts.set}
 		ports := freePorts(t, 2)
 		c.proc.nsAddr, c.proc.brAddr = ports[0], ports[1]
 		c.NamesrvAddr, c.BrokerAddr = c.proc.nsAddr, c.proc.brAddr
@@ -111,7 +126,7 @@ func (c *cluster) inMemoryRuleOff() bool {
 func (c *cluster) startInProcess(t *testing.T, nsListen, brListen string) {
 	t.Helper()
 	req := hostStart{Dir: c.dir, NamesrvListen: nsListen, BrokerListen: brListen,
-		SyncFlush: c.opts.syncFlush, InMemoryWindow: c.opts.inMemoryWindow}
+		SyncFlush: c.opts.syncFlush, InMemoryWindow: c.opts.inMemoryWindow, DelayLevels: c.opts.delayLevels, Set: c.opts.set}
 	if os.Getenv(clusterHostEnv) != "" {
 		var resp hostStarted
 		if err := hostCall("/start", req, &resp); err != nil {
@@ -193,6 +208,8 @@ type mqdProc struct {
 	nsAddr, brAddr    string
 	syncFlush         bool
 	inMemoryWindow    int64
+	delayLevels       string
+	set               map[string]string
 
 	cmd    *exec.Cmd
 	log    *os.File
@@ -209,6 +226,12 @@ func (p *mqdProc) start(t *testing.T) {
 	}
 	if p.syncFlush {
 		args = append(args, "-flush-disk-type", string(conf.SyncFlush))
+	}
+	if p.delayLevels != "" {
+		args = append(args, "-message-delay-level", p.delayLevels)
+	}
+	for _, k := range slices.Sorted(maps.Keys(p.set)) {
+		args = append(args, "-set", k+"="+p.set[k])
 	}
 	lf, err := os.OpenFile(p.logPath, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
 	if err != nil {

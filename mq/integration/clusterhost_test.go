@@ -41,11 +41,13 @@ const clusterHostEnv = "MQ_INTEGRATION_CLUSTER_HOST"
 
 // hostStart asks for a cluster; hostStarted answers.
 type hostStart struct {
-	Dir            string `json:"dir"`
-	NamesrvListen  string `json:"namesrvListen"`
-	BrokerListen   string `json:"brokerListen"`
-	SyncFlush      bool   `json:"syncFlush"`
-	InMemoryWindow int64  `json:"inMemoryWindow"`
+	Dir            string            `json:"dir"`
+	NamesrvListen  string            `json:"namesrvListen"`
+	BrokerListen   string            `json:"brokerListen"`
+	SyncFlush      bool              `json:"syncFlush"`
+	InMemoryWindow int64             `json:"inMemoryWindow"`
+	DelayLevels    string            `json:"delayLevels"`
+	Set            map[string]string `json:"set"`
 }
 
 type hostStarted struct {
@@ -75,6 +77,16 @@ func startStandalone(r hostStart) (*standalone.Cluster, error) {
 	}
 	if r.InMemoryWindow != 0 {
 		bo.InMemoryWindow = r.InMemoryWindow
+	}
+	if r.DelayLevels != "" {
+		if err := bo.Config.Set("messageDelayLevel", r.DelayLevels); err != nil {
+			return nil, err
+		}
+	}
+	for k, v := range r.Set {
+		if err := bo.Config.Set(k, v); err != nil {
+			return nil, err
+		}
 	}
 	deadline := time.Now().Add(5 * time.Second)
 	for {

@@ -35,8 +35,13 @@ var (
 
 // TestMain runs the tests. Under -race it does not run them itself: it
 // hosts the in-process clusters and runs the tests in a child built
-// without the race detector (see clusterhost_test.go).
+// without the race detector (see clusterhost_test.go). Started with
+// txChildEnv set, it is a test's transaction producer instead
+// (txchild_test.go).
 func TestMain(m *testing.M) {
+	if spec := os.Getenv(txChildEnv); spec != "" {
+		os.Exit(runTxChild(spec))
+	}
 	level := os.Getenv(clientLogEnv)
 	if level == "" {
 		level = "error" // the client logs every rebalance and reconnect at info
