@@ -3,6 +3,7 @@ package bench
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -111,6 +112,28 @@ func (c *consumer) pullQueue(ctx context.Context, q int, conn *remoting.Conn) {
 		}
 		c.pos[q].Store(next)
 	}
+}
+
+// commit stores every queue's position as the group's consumed offset
+// (UPDATE_CONSUMER_OFFSET), once the pulls have ended, so that
+// `mqd admin consumerProgress` shows where the run got to. The pulls
+// themselves carry no commit, as the pull consumer's do not.
+func (c *consumer) commit(ctx context.Context, conn *remoting.Conn) error {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+	defer cancel()
+	for q := range c.pos {
+		resp, err := conn.Invoke(ctx, remoting.NewRequest(remoting.UpdateConsumerOffset, map[string]string{
+			"consumerGroup": c.o.Group, "topic": c.o.Topic, "queueId": strconv.Itoa(q),
+			"commitOffset": strconv.FormatInt(c.pos[q].Load(), 10),
+		}, nil))
+		if err == nil {
+			err = resp.Err()
+		}
+		if err != nil {
+			return fmt.Errorf("bench: commit offset of %s:%d: %w", c.o.Topic, q, err)
+		}
+	}
+	return nil
 }
 
 func sleep(ctx context.Context, d time.Duration) {

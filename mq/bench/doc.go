@@ -14,7 +14,8 @@
 // (PULL_MESSAGE, code 11: sysFlag 6, i.e. long-poll suspend plus the
 // subscription in the request, maxMsgNums 32), one pull in flight per
 // queue, checks that the queue offsets it receives are contiguous, and
-// counts the messages.
+// counts the messages. When it stops it commits its positions
+// (UPDATE_CONSUMER_OFFSET), so `mqd admin consumerProgress` shows them.
 //
 // Modes: Produce, Consume (drain the backlog, or run for a duration or a
 // count), Both (a producer and a consumer at once, the consumer starting

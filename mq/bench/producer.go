@@ -22,9 +22,10 @@ type producer struct {
 	reserved atomic.Int64 // messages claimed, against Count
 	rr       atomic.Uint64
 	seq      atomic.Uint64
-	acked    atomic.Int64 // messages acknowledged SUCCESS
-	requests atomic.Int64 // requests acknowledged SUCCESS
-	errs     atomic.Int64 // failed requests
+	acked    atomic.Int64   // messages acknowledged SUCCESS
+	requests atomic.Int64   // requests acknowledged SUCCESS
+	errs     atomic.Int64   // failed requests
+	perQueue []atomic.Int64 // messages acknowledged, per queue
 
 	mu       sync.Mutex // guards the fields below, merged as workers end
 	hist     histogram
@@ -33,7 +34,7 @@ type producer struct {
 }
 
 func newProducer(o *Options, conns []*remoting.Conn) *producer {
-	p := &producer{o: o, conns: conns, prefix: uniqPrefix()}
+	p := &producer{o: o, conns: conns, prefix: uniqPrefix(), perQueue: make([]atomic.Int64, o.Queues)}
 	for q := range o.Queues {
 		p.qids = append(p.qids, strconv.Itoa(q))
 	}
@@ -106,5 +107,6 @@ func (p *producer) worker(ctx context.Context, c *remoting.Conn) {
 		lastAck = end
 		p.requests.Add(1)
 		p.acked.Add(n)
+		p.perQueue[queue].Add(n)
 	}
 }

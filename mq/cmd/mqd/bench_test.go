@@ -1,0 +1,51 @@
+package main
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestBenchCommand(t *testing.T) {
+	c := startAdminCluster(t)
+	tests := []struct {
+		name   string
+		args   []string
+		code   int
+		stdout []string
+		stderr string
+	}{
+		{name: "produce a count through the route", code: 0,
+			args:   []string{"-n", c.NamesrvAddr, "-t", "CliBench", "-count", "300", "-c", "2", "-p", "4", "-queues", "2", "-progress=false"},
+			stdout: []string{"mode      produce", "produced  300 msgs", "p99.9"}},
+		{name: "batches to a broker address", code: 0,
+			args:   []string{"-b", c.BrokerAddr, "-t", "CliBench", "-count", "64", "-batch", "32", "-s", "10", "-progress=false"},
+			stdout: []string{"SEND_BATCH_MESSAGE of 32", "produced  64 msgs", "(2 requests, 0 errors)"}},
+		{name: "both for a moment", code: 0,
+			args:   []string{"-b", c.BrokerAddr, "-t", "CliBoth", "-mode", "both", "-d", "200ms", "-progress=false"},
+			stdout: []string{"consumed", "0 after drain (drained true"}},
+		{name: "latency", code: 0,
+			args:   []string{"-b", c.BrokerAddr, "-mode", "latency", "-count", "20", "-progress=false"},
+			stdout: []string{"1 conns x 1 in flight", "produced  20 msgs"}},
+		{name: "bad mode", code: 2, args: []string{"-b", c.BrokerAddr, "-mode", "fast"}, stderr: `mode "fast"`},
+		{name: "bad flag", code: 2, args: []string{"-x"}, stderr: "-x"},
+		{name: "extra argument", code: 2, args: []string{"-b", c.BrokerAddr, "now"}, stderr: "unexpected argument"},
+		{name: "broker down", code: 1, args: []string{"-b", "127.0.0.1:1", "-count", "1"}, stderr: "connection refused"},
+		{name: "help", code: 0, args: []string{"-h"}, stderr: "-batch"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, out, errOut := mqd(append([]string{"bench"}, tt.args...)...)
+			if code != tt.code {
+				t.Fatalf("exit %d, want %d\nstdout:\n%s\nstderr:\n%s", code, tt.code, out, errOut)
+			}
+			for _, want := range tt.stdout {
+				if !strings.Contains(out, want) {
+					t.Errorf("stdout lacks %q:\n%s", want, out)
+				}
+			}
+			if !strings.Contains(errOut, tt.stderr) {
+				t.Errorf("stderr lacks %q:\n%s", tt.stderr, errOut)
+			}
+		})
+	}
+}
