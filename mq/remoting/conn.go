@@ -3,11 +3,13 @@ package remoting
 import (
 	"bufio"
 	"context"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
 	"log/slog"
 	"net"
+	"runtime"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -119,6 +121,11 @@ func (c *Conn) Send(cmd *Command) error {
 }
 
 func (c *Conn) enqueue(frame []byte, closeAfter bool) error {
+	return c.enqueueFrame(frame, closeAfter, true)
+}
+
+// enqueueFrame queues a frame and, when signal is set, wakes the writer.
+func (c *Conn) enqueueFrame(frame []byte, closeAfter, signal bool) error {
 	c.wmu.Lock()
 	if c.closeAfter || c.isClosed() {
 		c.wmu.Unlock()
@@ -134,11 +141,17 @@ func (c *Conn) enqueue(frame []byte, closeAfter bool) error {
 		c.Close()
 		return fmt.Errorf("%w: %d bytes queued", ErrConnClosed, queued)
 	}
+	if signal {
+		c.signalWriter()
+	}
+	return nil
+}
+
+func (c *Conn) signalWriter() {
 	select {
 	case c.wsignal <- struct{}{}:
 	default:
 	}
-	return nil
 }
 
 // Invoke sends a request and waits for its response, ctx's end, or the
@@ -230,7 +243,14 @@ func (c *Conn) failAndClose(r *bufio.Reader, req *Command, code ResponseCode, re
 func (c *Conn) readLoop() {
 	defer c.Close()
 	r := bufio.NewReaderSize(c.nc, 64<<10)
+	held := false // responses queued without waking the writer
 	for {
+		// Replies to pipelined requests are written together: the writer
+		// is woken only once no further whole frame is buffered.
+		if held && !frameBuffered(r) {
+			c.signalWriter()
+			held = false
+		}
 		if c.opts.IdleTimeout > 0 {
 			c.nc.SetReadDeadline(time.Now().Add(c.opts.IdleTimeout))
 		}
@@ -260,11 +280,31 @@ func (c *Conn) readLoop() {
 			continue
 		}
 		if resp := c.serve(cmd); resp != nil {
-			if err := c.Send(resp); err != nil {
+			frame, err := AppendFrame(nil, resp)
+			if err != nil {
+				c.log.Error("remoting: encode response", "code", resp.Code, "err", err)
+				continue
+			}
+			if err := c.enqueueFrame(frame, false, false); err != nil {
 				return
 			}
+			held = true
 		}
 	}
+}
+
+// frameBuffered reports whether r holds a whole frame already, so reading
+// it will not block.
+func frameBuffered(r *bufio.Reader) bool {
+	n := r.Buffered()
+	if n < 4 {
+		return false
+	}
+	b, err := r.Peek(4)
+	if err != nil {
+		return false
+	}
+	return n-4 >= int(int32(binary.BigEndian.Uint32(b)))
 }
 
 // serve runs the handler, turning a panic into a SYSTEM_ERROR so one bad
@@ -293,6 +333,14 @@ func (c *Conn) writeLoop() {
 		case <-c.wsignal:
 		case <-c.done:
 			return
+		}
+		c.wmu.Lock()
+		few := len(c.wq) < 4
+		c.wmu.Unlock()
+		if few {
+			// Let other goroutines that are about to send join this
+			// write: one writev for several frames instead of one each.
+			runtime.Gosched()
 		}
 		c.wmu.Lock()
 		batch, c.wq = c.wq, batch[:0]
