@@ -67,7 +67,8 @@ func (s *Store) loadQueues() error {
 // goroutine starts.
 func (s *Store) recover(cp checkpoint, cpOK, clean bool) error {
 	cl := s.cl
-	if len(cl.segs) == 0 {
+	fresh := len(cl.segs) == 0
+	if fresh {
 		if _, err := cl.createSegment(0); err != nil {
 			return err
 		}
@@ -128,8 +129,12 @@ func (s *Store) recover(cp checkpoint, cpOK, clean bool) error {
 	s.wrote.Store(validEnd)
 	s.visible.Store(validEnd)
 	s.dispatched.Store(validEnd)
-	s.log.Info("store: recovered", "clean", clean, "full", full, "verifiedFrom", from,
-		"checkpoint", cp.CQDurable, "end", validEnd, "queues", len(s.queues))
+	if fresh {
+		s.log.Info("store: created", "dir", s.opts.Dir)
+	} else {
+		s.log.Info("store: recovered", "clean", clean, "full", full, "verifiedFrom", from,
+			"checkpoint", cp.CQDurable, "end", validEnd, "queues", len(s.queues))
+	}
 	if err := cl.syncRange(cl.segs[0].base, cl.segs[len(cl.segs)-1].end()); err != nil {
 		return err
 	}
