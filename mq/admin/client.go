@@ -39,6 +39,7 @@ func DefaultOptions() Options {
 type Client struct {
 	namesrvs []string
 	opts     Options
+	uniq     *uniqKeys
 
 	mu     sync.Mutex // guards conns and closed
 	conns  map[string]*remoting.Conn
@@ -66,7 +67,7 @@ func New(namesrvAddrs []string, opts ...Option) (*Client, error) {
 			addrs = append(addrs, a)
 		}
 	}
-	return &Client{namesrvs: addrs, opts: o, conns: map[string]*remoting.Conn{}}, nil
+	return &Client{namesrvs: addrs, opts: o, uniq: newUniqKeys(), conns: map[string]*remoting.Conn{}}, nil
 }
 
 // NamesrvAddrs returns the NameServer addresses the client uses.

@@ -16,4 +16,12 @@ var (
 	ErrNoConsumeStats = errors.New("admin: no consume stats")
 	// ErrClosed means the Client was closed.
 	ErrClosed = errors.New("admin: client closed")
+	// ErrBadMsgID means a string is not an offset message id (it may be a
+	// UNIQ_KEY, which only a query by unique key finds).
+	ErrBadMsgID = errors.New("admin: not an offset message id")
+	// ErrMessageNotFound means no broker holds the message asked for.
+	ErrMessageNotFound = errors.New("admin: message not found")
+	// ErrProducerNotOnline means no broker has a connection of the
+	// producer group.
+	ErrProducerNotOnline = errors.New("admin: producer group not online")
 )

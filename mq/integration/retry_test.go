@@ -8,9 +8,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/apache/rocketmq-client-go/v2"
 	"github.com/apache/rocketmq-client-go/v2/consumer"
 	"github.com/apache/rocketmq-client-go/v2/primitive"
+
+	mqadmin "github.com/sagashop/sagashop/mq/admin"
 )
 
 // retryDelayTable makes every retry (level 3 + reconsumeTimes, clamped
@@ -147,9 +148,10 @@ func TestRetryReconsumeTimes(t *testing.T) {
 // must land in %DLQ%<group> with its body, UNIQ_KEY, keys, tag and user
 // properties, ReconsumeTimes 3, RETRY_TOPIC naming the original topic and
 // ORIGIN_MESSAGE_ID naming the original message (its offset message id,
-// §5.5). Redriving it (re-sending what the DLQ holds to the original
-// topic) makes the group consume it once more, as a new message with the
-// same UNIQ_KEY.
+// §5.5). Redriving it with the admin library's RedriveDLQ (re-sending
+// what the DLQ holds to the original topic) makes the group consume it
+// once more, as a new message with the same UNIQ_KEY; a second redrive
+// sends nothing.
 func TestDeadLetterQueue(t *testing.T) {
 	t.Parallel()
 	forEachCluster(t, clusterOptions{delayLevels: retryDelayTable, parallel: true}, func(t *testing.T, c *cluster) {
@@ -214,8 +216,14 @@ func TestDeadLetterQueue(t *testing.T) {
 		}
 
 		redriven.Store(true)
-		redriveDLQ(t, p, dead)
+		if res := redriveDLQ(t, c, group); res.Redriven != len(msgs) || res.Skipped != 0 {
+			t.Errorf("redrive sent %d and skipped %d messages, want %d and 0", res.Redriven, res.Skipped, len(msgs))
+		}
 		a.waitAttempts(t, msgs, 4, 10*time.Second)
+		// Redrive keeps its position: a second run sends nothing again.
+		if res := redriveDLQ(t, c, group); len(res.Messages) != 0 {
+			t.Errorf("a second redrive handled %d messages, want none", len(res.Messages))
+		}
 		time.Sleep(time.Second)
 		for _, b := range msgs {
 			got := a.of(b)
@@ -232,32 +240,20 @@ func TestDeadLetterQueue(t *testing.T) {
 	})
 }
 
-// dlqBookkeeping lists the properties the broker and client add on the
-// way to the DLQ; a redrive does not copy them.
-var dlqBookkeeping = []string{
-	primitive.PropertyRealTopic, primitive.PropertyRealQueueId, primitive.PropertyRetryTopic,
-	primitive.PropertyOriginMessageId, primitive.PropertyDelayTimeLevel, primitive.PropertyCluster,
-	primitive.PropertyMinOffset, primitive.PropertyMaxOffset, primitive.PropertyConsumeStartTime,
-	primitive.PropertyReconsumeTime, primitive.PropertyMaxReconsumeTimes,
-}
-
-// redriveDLQ re-sends DLQ messages to their original topics (RETRY_TOPIC)
-// with the official producer, keeping body, flag, UNIQ_KEY, keys, tags
-// and user properties. `mqd admin` has no DLQ subcommand yet.
-func redriveDLQ(t *testing.T, p rocketmq.Producer, dead []*primitive.MessageExt) {
+// redriveDLQ sends group's dead-letter messages back to their original
+// topics with the admin library, as `mqd admin redriveDLQ` does.
+func redriveDLQ(t *testing.T, c *cluster, group string) mqadmin.RedriveResult {
 	t.Helper()
-	for _, d := range dead {
-		m := &primitive.Message{Topic: d.GetProperty(primitive.PropertyRetryTopic), Body: d.Body, Flag: d.Flag}
-		props := d.GetProperties()
-		for _, k := range dlqBookkeeping {
-			delete(props, k)
-		}
-		m.WithProperties(props)
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		res, err := p.SendSync(ctx, m)
-		cancel()
-		if err != nil || res.Status != primitive.SendOK {
-			t.Fatalf("redrive %s to %s: %v %v", d.Body, m.Topic, res, err)
-		}
+	cl, err := mqadmin.New([]string{c.NamesrvAddr})
+	if err != nil {
+		t.Fatal(err)
 	}
+	defer cl.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	res, err := cl.RedriveDLQ(ctx, group, mqadmin.RedriveOptions{})
+	if err != nil {
+		t.Fatalf("redrive %%DLQ%%%s: %v (done before the error: %+v)", group, err, res)
+	}
+	return res
 }

@@ -31,5 +31,11 @@ func ParseOffsetMsgID(id string) (netip.AddrPort, int64, error) {
 	addr, _ := netip.AddrFromSlice(raw[:ipLen])
 	port := binary.BigEndian.Uint32(raw[ipLen:])
 	off := int64(binary.BigEndian.Uint64(raw[ipLen+4:]))
+	// A client's UNIQ_KEY is also 32 hex digits; its fields land where
+	// the port's high half and the offset's sign are, which a real offset
+	// id never sets.
+	if port > 0xFFFF || off < 0 {
+		return netip.AddrPort{}, 0, fmt.Errorf("%w: %q has port %d and offset %d", ErrBadMsgID, id, port, off)
+	}
 	return netip.AddrPortFrom(addr, uint16(port)), off, nil
 }

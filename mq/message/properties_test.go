@@ -70,6 +70,9 @@ func TestOffsetMsgID(t *testing.T) {
 	if _, _, err := ParseOffsetMsgID("xyz"); err == nil {
 		t.Fatal("want error for short id")
 	}
+	if _, _, err := ParseOffsetMsgID("C00002025FD22123CA716a6ff490e487"); err == nil {
+		t.Fatal("a UNIQ_KEY parsed as an offset message id")
+	}
 	if _, _, err := ParseOffsetMsgID("ZZ000001000051AF0000000000001000"); err == nil {
 		t.Fatal("want error for non-hex id")
 	}

@@ -32,6 +32,14 @@ var adminCommands = []adminCommand{
 	{"topicStatus", "print the offsets of every queue of a topic", topicStatusFlags},
 	{"consumerProgress", "print a consumer group's offsets and lag per queue", consumerProgressFlags},
 	{"consumerConnection", "print the online clients of a consumer group", consumerConnectionFlags},
+	{"producerConnection", "print the connected clients of a producer group", producerConnectionFlags},
+	{"queryMsgById", "print a message by its offset message id", queryMsgByIDFlags},
+	{"queryMsgByKey", "list the messages of a topic with a key", queryMsgByKeyFlags},
+	{"queryMsgByUniqueKey", "print a message by its UNIQ_KEY (the msgId producers print)", queryMsgByUniqueKeyFlags},
+	{"sendMessage", "send one message", sendMessageFlags},
+	{"consumeMessage", "print the messages of a topic, without waiting for new ones", consumeMessageFlags},
+	{"queryDLQ", "print the messages in a consumer group's dead-letter queue", queryDLQFlags},
+	{"redriveDLQ", "send a group's dead-letter messages back to their topics, once each", redriveDLQFlags},
 }
 
 func adminUsage(w io.Writer) {

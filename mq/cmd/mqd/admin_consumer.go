@@ -64,3 +64,22 @@ func consumerConnectionFlags(fs *flag.FlagSet) adminRun {
 		return nil
 	}
 }
+
+func producerConnectionFlags(fs *flag.FlagSet) adminRun {
+	group := fs.String("g", "", "producer `group` (required)")
+	return func(ctx context.Context, cl *admin.Client, out io.Writer) error {
+		if err := required(map[string]string{"g": *group}); err != nil {
+			return err
+		}
+		pc, err := cl.ProducerConnections(ctx, *group)
+		if err != nil {
+			return err
+		}
+		tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
+		fmt.Fprintln(tw, "#Id\t#ClientId\t#ProducerAddr\t#LastHeartbeat")
+		for i, c := range pc.Connections {
+			fmt.Fprintf(tw, "%d\t%s\t%s\t%s\n", i+1, c.ClientID, c.ClientAddr, millisString(c.LastSeen))
+		}
+		return tw.Flush()
+	}
+}

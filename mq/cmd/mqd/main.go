@@ -4,7 +4,7 @@
 //	mqd standalone [flags]        NameServer and Broker in one process
 //	mqd namesrv [flags]           the NameServer alone
 //	mqd broker -namesrv ADDR ...  the Broker alone
-//	mqd admin COMMAND [flags]     topicList, updateTopic, deleteTopic, topicStatus, consumerProgress, clusterList
+//	mqd admin COMMAND [flags]     cluster, topic, consumer and message administration (mqd admin -h)
 //	mqd bench [flags]             a load generator speaking the protocol
 //	mqd -healthcheck ADDR         exit 0 when ADDR accepts a TCP connection
 package main
