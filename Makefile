@@ -36,17 +36,17 @@ vet: ## go vet ./...
 	@echo "==> go vet ./..."
 	@$(GO) vet ./...
 
-test: ## gofmt check, go vet, then every test with -race (what CI runs)
+test: ## gofmt check, go vet, allocation counts, then every test with -race (what CI runs)
 	@$(MAKE) --no-print-directory fmt-check \
 		|| { echo "make test: FAILED at step 1/4 (gofmt check)" >&2; exit 1; }
 	@$(MAKE) --no-print-directory vet \
 		|| { echo "make test: FAILED at step 2/4 (go vet)" >&2; exit 1; }
+	@echo "==> go test -count=1 -run Allocs ./mq/remoting/ (allocation counts need a build without -race)"
+	@$(GO) test -count=1 -run Allocs ./mq/remoting/ \
+		|| { echo "make test: FAILED at step 3/4 (allocation tests)" >&2; exit 1; }
 	@echo "==> go test -race -count=1 -timeout 25m ./..."
 	@$(GO) test -race -count=1 -timeout 25m ./... \
-		|| { echo "make test: FAILED at step 3/4 (go test -race)" >&2; exit 1; }
-	@echo "==> go test -count=1 -run Allocs ./... (allocation counts, without -race)"
-	@$(GO) test -count=1 -run Allocs ./... \
-		|| { echo "make test: FAILED at step 4/4 (allocation tests)" >&2; exit 1; }
+		|| { echo "make test: FAILED at step 4/4 (go test -race)" >&2; exit 1; }
 	@echo "make test: all 4 steps passed"
 
 lint: fmt-check vet ## gofmt check, go vet, and staticcheck when it is installed
