@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"sync"
 )
 
 // loadJSON reads a persisted table; a missing file leaves v untouched.
@@ -53,6 +54,39 @@ func saveJSON(path string, v any) error {
 	}
 	if err := os.Rename(tmp, path); err != nil {
 		return fmt.Errorf("%w: %w", ErrConfigFile, err)
+	}
+	return nil
+}
+
+// dirtyFile persists a table that is written to in memory and saved now
+// and then. The owner marks it dirty under its own lock; save writes a
+// snapshot only when something changed, one save at a time so an older
+// snapshot never overwrites a newer one, and marks the table dirty again
+// when the write failed.
+type dirtyFile struct {
+	path    string
+	persist sync.Mutex
+	dirty   bool // guarded by the owner's lock
+}
+
+// save calls snapshot with the owner's lock mu held, then writes the
+// snapshot without it.
+func (d *dirtyFile) save(mu *sync.Mutex, snapshot func() any) error {
+	d.persist.Lock()
+	defer d.persist.Unlock()
+	mu.Lock()
+	if !d.dirty {
+		mu.Unlock()
+		return nil
+	}
+	v := snapshot()
+	d.dirty = false
+	mu.Unlock()
+	if err := saveJSON(d.path, v); err != nil {
+		mu.Lock()
+		d.dirty = true
+		mu.Unlock()
+		return err
 	}
 	return nil
 }

@@ -12,12 +12,10 @@ import (
 // id, persisted as config/consumerOffset.json (Java's layout) every few
 // seconds and at shutdown.
 type offsetTable struct {
-	path      string
-	persistMu sync.Mutex // serialises persist so an older snapshot never overwrites a newer one
+	file dirtyFile // dirty is guarded by mu
 
 	mu      sync.Mutex
 	offsets map[string]map[int32]int64
-	dirty   bool
 }
 
 type offsetFile struct {
@@ -27,9 +25,9 @@ type offsetFile struct {
 func offsetKey(topic, group string) string { return topic + "@" + group }
 
 func openOffsetTable(root string) (*offsetTable, error) {
-	t := &offsetTable{path: filepath.Join(root, "config", "consumerOffset.json"), offsets: map[string]map[int32]int64{}}
+	t := &offsetTable{file: dirtyFile{path: filepath.Join(root, "config", "consumerOffset.json")}, offsets: map[string]map[int32]int64{}}
 	var f offsetFile
-	if err := loadJSON(t.path, &f); err != nil {
+	if err := loadJSON(t.file.path, &f); err != nil {
 		return nil, err
 	}
 	for key, queues := range f.OffsetTable {
@@ -57,7 +55,7 @@ func (t *offsetTable) commit(group, topic string, queueID int32, offset int64) {
 	}
 	if old, ok := m[queueID]; !ok || old != offset {
 		m[queueID] = offset
-		t.dirty = true
+		t.file.dirty = true
 	}
 }
 
@@ -111,35 +109,22 @@ func (t *offsetTable) removeTopic(topic string) {
 	for key := range t.offsets {
 		if tp, _, ok := strings.Cut(key, "@"); ok && tp == topic {
 			delete(t.offsets, key)
-			t.dirty = true
+			t.file.dirty = true
 		}
 	}
 }
 
 // persist writes the table when it changed since the last write.
 func (t *offsetTable) persist() error {
-	t.persistMu.Lock()
-	defer t.persistMu.Unlock()
-	t.mu.Lock()
-	if !t.dirty {
-		t.mu.Unlock()
-		return nil
-	}
-	f := offsetFile{OffsetTable: make(map[string]map[string]int64, len(t.offsets))}
-	for key, queues := range t.offsets {
-		m := make(map[string]int64, len(queues))
-		for q, off := range queues {
-			m[strconv.Itoa(int(q))] = off
+	return t.file.save(&t.mu, func() any {
+		f := offsetFile{OffsetTable: make(map[string]map[string]int64, len(t.offsets))}
+		for key, queues := range t.offsets {
+			m := make(map[string]int64, len(queues))
+			for q, off := range queues {
+				m[strconv.Itoa(int(q))] = off
+			}
+			f.OffsetTable[key] = m
 		}
-		f.OffsetTable[key] = m
-	}
-	t.dirty = false
-	t.mu.Unlock()
-	if err := saveJSON(t.path, f); err != nil {
-		t.mu.Lock()
-		t.dirty = true
-		t.mu.Unlock()
-		return err
-	}
-	return nil
+		return f
+	})
 }

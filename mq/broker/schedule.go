@@ -22,13 +22,11 @@ import (
 type scheduler struct {
 	b      *Broker
 	levels []time.Duration
-	path   string
+	file   dirtyFile // dirty is guarded by mu
 	tick   time.Duration
 
 	mu       sync.Mutex
 	progress map[int32]int64 // next offset to deliver, by level-1
-	dirty    bool
-	persist  sync.Mutex
 }
 
 type delayOffsetFile struct {
@@ -36,16 +34,16 @@ type delayOffsetFile struct {
 }
 
 func newScheduler(b *Broker, levels []time.Duration) (*scheduler, error) {
-	s := &scheduler{b: b, levels: levels, path: filepath.Join(b.cfg.StorePathRootDir, "config", "delayOffset.json"),
+	s := &scheduler{b: b, levels: levels, file: dirtyFile{path: filepath.Join(b.cfg.StorePathRootDir, "config", "delayOffset.json")},
 		tick: 50 * time.Millisecond, progress: map[int32]int64{}}
 	var f delayOffsetFile
-	if err := loadJSON(s.path, &f); err != nil {
+	if err := loadJSON(s.file.path, &f); err != nil {
 		return nil, err
 	}
 	for k, v := range f.OffsetTable {
 		level, err := strconv.Atoi(k)
 		if err != nil || level < 1 {
-			return nil, fmt.Errorf("%w: %s: bad level %q", ErrConfigFile, s.path, k)
+			return nil, fmt.Errorf("%w: %s: bad level %q", ErrConfigFile, s.file.path, k)
 		}
 		s.progress[int32(level-1)] = v
 	}
@@ -92,7 +90,7 @@ func (s *scheduler) advance(q int32, next int64) {
 	defer s.mu.Unlock()
 	if s.progress[q] != next {
 		s.progress[q] = next
-		s.dirty = true
+		s.file.dirty = true
 	}
 }
 
@@ -159,24 +157,15 @@ func (s *scheduler) deliverLevel(q int32) error {
 }
 
 func (s *scheduler) save() {
-	s.persist.Lock()
-	defer s.persist.Unlock()
-	s.mu.Lock()
-	if !s.dirty {
-		s.mu.Unlock()
-		return
-	}
-	f := delayOffsetFile{OffsetTable: make(map[string]int64, len(s.progress))}
-	for q, off := range s.progress {
-		f.OffsetTable[strconv.Itoa(int(q)+1)] = off
-	}
-	s.dirty = false
-	s.mu.Unlock()
-	if err := saveJSON(s.path, f); err != nil {
+	err := s.file.save(&s.mu, func() any {
+		f := delayOffsetFile{OffsetTable: make(map[string]int64, len(s.progress))}
+		for q, off := range s.progress {
+			f.OffsetTable[strconv.Itoa(int(q)+1)] = off
+		}
+		return f
+	})
+	if err != nil {
 		s.b.log.Error("broker: persist delay offsets", "err", err)
-		s.mu.Lock()
-		s.dirty = true
-		s.mu.Unlock()
 	}
 }
 

@@ -2,7 +2,6 @@ package broker
 
 import (
 	"fmt"
-	"maps"
 	"path/filepath"
 	"strconv"
 	"sync"
@@ -24,14 +23,12 @@ import (
 // the original message and a late END_TRANSACTION cannot commit twice.
 type transactions struct {
 	b    *Broker
-	path string
+	file dirtyFile // dirty is guarded by mu
 
 	mu         sync.Mutex // held across resolve so one half message resolves once
 	resolved   map[int64]struct{}
 	checkTimes map[int64]int
 	checkFrom  int64 // every half offset below is resolved
-	dirty      bool
-	persist    sync.Mutex
 }
 
 type transactionFile struct {
@@ -40,17 +37,17 @@ type transactionFile struct {
 }
 
 func openTransactions(b *Broker) (*transactions, error) {
-	t := &transactions{b: b, path: filepath.Join(b.cfg.StorePathRootDir, "config", "transaction.json"),
+	t := &transactions{b: b, file: dirtyFile{path: filepath.Join(b.cfg.StorePathRootDir, "config", "transaction.json")},
 		resolved: map[int64]struct{}{}, checkTimes: map[int64]int{}}
 	var f transactionFile
-	if err := loadJSON(t.path, &f); err != nil {
+	if err := loadJSON(t.file.path, &f); err != nil {
 		return nil, err
 	}
 	t.checkFrom = f.CheckFrom
 	for k, v := range f.CheckTimes {
 		off, err := strconv.ParseInt(k, 10, 64)
 		if err != nil {
-			return nil, fmt.Errorf("%w: %s: bad offset %q", ErrConfigFile, t.path, k)
+			return nil, fmt.Errorf("%w: %s: bad offset %q", ErrConfigFile, t.file.path, k)
 		}
 		t.checkTimes[off] = v
 	}
@@ -119,7 +116,7 @@ func (t *transactions) markResolvedLocked(half *message.Message) error {
 	}
 	t.resolved[half.QueueOffset] = struct{}{}
 	delete(t.checkTimes, half.QueueOffset)
-	t.dirty = true
+	t.file.dirty = true
 	return nil
 }
 
@@ -163,7 +160,7 @@ func (t *transactions) countCheck(half int64) int {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	t.checkTimes[half]++
-	t.dirty = true
+	t.file.dirty = true
 	return t.checkTimes[half]
 }
 
@@ -183,32 +180,19 @@ func (t *transactions) advance(maxOffset int64) int64 {
 		}
 		delete(t.resolved, t.checkFrom)
 		t.checkFrom++
-		t.dirty = true
+		t.file.dirty = true
 	}
 	return t.checkFrom
 }
 
 func (t *transactions) save() error {
-	t.persist.Lock()
-	defer t.persist.Unlock()
-	t.mu.Lock()
-	if !t.dirty {
-		t.mu.Unlock()
-		return nil
-	}
-	f := transactionFile{CheckFrom: t.checkFrom, CheckTimes: make(map[string]int, len(t.checkTimes))}
-	for off, n := range maps.Clone(t.checkTimes) {
-		f.CheckTimes[strconv.FormatInt(off, 10)] = n
-	}
-	t.dirty = false
-	t.mu.Unlock()
-	if err := saveJSON(t.path, f); err != nil {
-		t.mu.Lock()
-		t.dirty = true
-		t.mu.Unlock()
-		return err
-	}
-	return nil
+	return t.file.save(&t.mu, func() any {
+		f := transactionFile{CheckFrom: t.checkFrom, CheckTimes: make(map[string]int, len(t.checkTimes))}
+		for off, n := range t.checkTimes {
+			f.CheckTimes[strconv.FormatInt(off, 10)] = n
+		}
+		return f
+	})
 }
 
 // storeCommitted writes the visible copy of a committed half message: its
