@@ -191,7 +191,7 @@ func TestCountRecords(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			n, bad, err := countRecords(tt.body, tt.startsWith)
+			n, bad, err := countRecords(tt.body, tt.startsWith, nil)
 			if n != tt.n || bad != tt.bad || (err != nil) != tt.wantErr {
 				t.Fatalf("countRecords = %d, %d, %v; want %d, %d, error %t", n, bad, err, tt.n, tt.bad, tt.wantErr)
 			}

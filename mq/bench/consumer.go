@@ -17,6 +17,10 @@ type consumer struct {
 	o     *Options
 	conns []*remoting.Conn
 	pos   []atomic.Int64 // next offset to pull, per queue
+	// inspect, when set, sees every record pulled, with the time its
+	// reply arrived. It is called from queue q's goroutine only, so it may
+	// keep per-queue state without locking.
+	inspect func(q int, rec []byte, arrived time.Time)
 
 	consumed    atomic.Int64
 	pulls       atomic.Int64
@@ -75,6 +79,7 @@ func (c *consumer) pullQueue(ctx context.Context, q int, conn *remoting.Conn) {
 	for ctx.Err() == nil {
 		off := c.pos[q].Load()
 		resp, err := conn.Invoke(ctx, req.prepare(off))
+		arrived := time.Now()
 		if err != nil {
 			if ctx.Err() == nil {
 				c.fail(err)
@@ -88,7 +93,11 @@ func (c *consumer) pullQueue(ctx context.Context, q int, conn *remoting.Conn) {
 		next, perr := strconv.ParseInt(resp.Ext("nextBeginOffset"), 10, 64)
 		switch remoting.ResponseCode(resp.Code) {
 		case remoting.Success:
-			n, bad, cerr := countRecords(resp.Body, off)
+			var visit func([]byte)
+			if c.inspect != nil {
+				visit = func(rec []byte) { c.inspect(q, rec, arrived) }
+			}
+			n, bad, cerr := countRecords(resp.Body, off, visit)
 			if cerr != nil {
 				c.fail(cerr)
 			}

@@ -14,4 +14,7 @@ var (
 	ErrAllFailed = errors.New("bench: every request failed")
 	// ErrNotDrained means the consumer did not catch up in DrainTimeout.
 	ErrNotDrained = errors.New("bench: consumer did not catch up")
+	// ErrVerifyFailed means the consumer did not see exactly the committed
+	// messages of a transaction run.
+	ErrVerifyFailed = errors.New("bench: verification failed")
 )

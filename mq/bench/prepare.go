@@ -60,10 +60,10 @@ func prepareTopic(ctx context.Context, ac *admin.Client, o *Options) error {
 	return nil
 }
 
-func dialAll(ctx context.Context, addr string, n int) ([]*remoting.Conn, error) {
+func dialAll(ctx context.Context, addr string, n int, h remoting.Handler) ([]*remoting.Conn, error) {
 	var conns []*remoting.Conn
 	for range n {
-		c, err := remoting.Dial(ctx, addr, nil, remoting.ConnOptions{IdleTimeout: -1})
+		c, err := remoting.Dial(ctx, addr, h, remoting.ConnOptions{IdleTimeout: -1})
 		if err != nil {
 			for _, c := range conns {
 				c.Close()

@@ -24,8 +24,9 @@ type sendRequest struct {
 	body     []byte // one body, or Batch encoded items
 	itemLen  int    // bytes per encoded batch item
 	queueIDs []string
-	uniq     []byte // "UNIQ_KEY\x01" + 20 hex prefix + 12 hex sequence + "\x02"
+	uniq     []byte // props + "UNIQ_KEY\x01" + 20 hex prefix + 12 hex sequence + "\x02"
 	uniqSeq  int    // where the sequence digits start in uniq
+	keyStart int    // where the UNIQ_KEY value starts in uniq
 }
 
 // uniqPrefix is the first 20 hex characters of the UNIQ_KEYs this process
@@ -38,7 +39,10 @@ func uniqPrefix() string {
 	return strings.ToUpper(hex.EncodeToString(b))
 }
 
-func newSendRequest(o *Options, queueIDs []string, prefix string) *sendRequest {
+// newSendRequest builds a producer goroutine's request. A single message
+// carries props (complete "key\x01value\x02" pairs, or "") before its
+// UNIQ_KEY, and sysFlag.
+func newSendRequest(o *Options, queueIDs []string, prefix, props string, sysFlag int32) *sendRequest {
 	r := &sendRequest{batch: o.Batch > 1, queueIDs: queueIDs}
 	payload := make([]byte, o.Size)
 	for i := range payload {
@@ -46,11 +50,12 @@ func newSendRequest(o *Options, queueIDs []string, prefix string) *sendRequest {
 	}
 	if !r.batch {
 		r.body = payload
-		r.uniq = append([]byte(message.PropUniqKey+"\x01"), prefix...)
+		r.uniq = append([]byte(props+message.PropUniqKey+"\x01"), prefix...)
+		r.keyStart = len(props) + len(message.PropUniqKey) + 1
 		r.uniqSeq = len(r.uniq)
 		r.uniq = append(r.uniq, "000000000000\x02"...)
 		r.cmd = remoting.NewRequest(remoting.SendMessage, map[string]string{
-			"producerGroup": o.ProducerGroup, "topic": o.Topic, "queueId": "0", "sysFlag": "0",
+			"producerGroup": o.ProducerGroup, "topic": o.Topic, "queueId": "0", "sysFlag": strconv.Itoa(int(sysFlag)),
 			"bornTimestamp": "0", "flag": "0", "reconsumeTimes": "0", "unitMode": "false",
 			"maxReconsumeTimes": "0", "defaultTopic": route.DefaultTopic, "defaultTopicQueueNums": "4",
 			"batch": "false", "properties": "",
@@ -89,6 +94,9 @@ func (r *sendRequest) prepare(queue, n int, now time.Time, seq uint64) *remoting
 	return r.cmd
 }
 
+// uniqKey is the UNIQ_KEY the last prepare gave a single message.
+func (r *sendRequest) uniqKey() string { return string(r.uniq[r.keyStart : len(r.uniq)-1]) }
+
 // pullRequest is one queue's PULL_MESSAGE, reused for every pull.
 type pullRequest struct {
 	cmd *remoting.Command
@@ -110,8 +118,9 @@ func (p *pullRequest) prepare(offset int64) *remoting.Command {
 
 // countRecords walks a pull reply body of V1 records and returns how many
 // there are and how many of them do not carry the queue offset expected
-// from their position (want, want+1, ...).
-func countRecords(body []byte, want int64) (n, outOfOrder int, err error) {
+// from their position (want, want+1, ...). A non-nil visit sees each
+// whole record.
+func countRecords(body []byte, want int64, visit func(rec []byte)) (n, outOfOrder int, err error) {
 	for off := 0; off < len(body); n++ {
 		if len(body)-off < message.PosQueueOffset+8 {
 			return n, outOfOrder, fmt.Errorf("bench: record %d: %d bytes left, too short", n, len(body)-off)
@@ -122,6 +131,9 @@ func countRecords(body []byte, want int64) (n, outOfOrder int, err error) {
 		}
 		if int64(binary.BigEndian.Uint64(body[off+message.PosQueueOffset:])) != want+int64(n) {
 			outOfOrder++
+		}
+		if visit != nil {
+			visit(body[off : off+size])
 		}
 		off += size
 	}

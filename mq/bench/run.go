@@ -12,7 +12,8 @@ import (
 
 // Run prepares the topic, loads the broker as opts say and returns the
 // figures. Every goroutine and connection it starts has ended when it
-// returns. A Result is returned with ErrAllFailed and ErrNotDrained too.
+// returns. A Result is returned with ErrAllFailed, ErrNotDrained and
+// ErrVerifyFailed too.
 func Run(ctx context.Context, opts Options) (Result, error) {
 	o, err := opts.withDefaults()
 	if err != nil {
@@ -27,30 +28,40 @@ func Run(ctx context.Context, opts Options) (Result, error) {
 		return Result{}, err
 	}
 	r := &run{o: &o, res: Result{Options: o}}
-	nConns := 0
-	if o.Mode != Consume {
-		nConns += o.Conns
+	var h remoting.Handler
+	switch {
+	case o.Mode == Transaction:
+		r.tx = newTxState(&o)
+		h = remoting.HandlerFunc(r.tx.serve)
+	case o.Mode.delayed():
+		r.dl = newDelayState(&o)
 	}
-	if o.Mode == Consume || o.Mode == Both {
-		nConns += min(o.Conns, o.Queues)
-	}
-	conns, err := dialAll(ctx, o.BrokerAddr, nConns)
-	if err != nil {
-		return Result{}, err
-	}
+	var pconns, cconns []*remoting.Conn
 	defer func() {
-		for _, c := range conns {
+		for _, c := range append(pconns, cconns...) {
 			c.Close()
 			c.Wait()
 		}
 	}()
-	switch o.Mode {
-	case Produce, Latency:
-		err = r.produce(ctx, conns)
-	case Consume:
-		err = r.consume(ctx, conns)
-	case Both:
-		err = r.both(ctx, conns[:o.Conns], conns[o.Conns:])
+	if o.Mode != Consume {
+		if pconns, err = dialAll(ctx, o.BrokerAddr, o.Conns, h); err != nil {
+			return Result{}, err
+		}
+	}
+	if o.consumes() {
+		if cconns, err = dialAll(ctx, o.BrokerAddr, min(o.Conns, o.Queues), nil); err != nil {
+			return Result{}, err
+		}
+	}
+	switch {
+	case o.Mode == Produce, o.Mode == Latency:
+		err = r.produce(ctx, pconns)
+	case o.Mode == Consume:
+		err = r.consume(ctx, cconns)
+	case o.Mode == Transaction:
+		err = r.transaction(ctx, pconns, cconns)
+	default: // Both, Delay, DelayBurst
+		err = r.both(ctx, pconns, cconns)
 	}
 	return r.res, err
 }
@@ -62,6 +73,43 @@ type run struct {
 	start time.Time
 	p     *producer
 	c     *consumer
+	tx    *txState    // Transaction mode
+	dl    *delayState // Delay and DelayBurst modes
+}
+
+// attach lets the mode's state configure the producer and the consumer
+// (nil when there is none) once r.start is set, before they start.
+func (r *run) attach() {
+	switch {
+	case r.tx != nil:
+		r.tx.attach(r.p, r.c)
+	case r.dl != nil:
+		r.dl.attach(r.p, r.c, r.start)
+	}
+}
+
+// transaction registers the producer group, runs transactions (with a
+// verifying consumer when asked) and checks what the consumer saw.
+func (r *run) transaction(ctx context.Context, pconns, cconns []*remoting.Conn) error {
+	if err := r.tx.heartbeat(ctx, pconns); err != nil {
+		return err
+	}
+	stop := make(chan struct{})
+	var wg sync.WaitGroup
+	r.tx.keepRegistered(ctx, &wg, pconns, stop)
+	var err error
+	if r.o.Verify {
+		err = r.both(ctx, pconns, cconns)
+	} else {
+		err = r.produce(ctx, pconns)
+	}
+	close(stop)
+	wg.Wait()
+	r.tx.setResult(&r.res)
+	if err != nil {
+		return err
+	}
+	return r.res.Transaction.verifyErr(r.res.Produced)
 }
 
 // watch runs the progress printer until stop is closed.
@@ -137,6 +185,7 @@ func (r *run) produce(ctx context.Context, conns []*remoting.Conn) error {
 	stop := make(chan struct{})
 	var wg sync.WaitGroup
 	r.start = time.Now()
+	r.attach()
 	r.watch(&wg, stop)
 	r.sendUntilDone(ctx)
 	close(stop)
@@ -208,6 +257,7 @@ func (r *run) both(ctx context.Context, pconns, cconns []*remoting.Conn) error {
 	stop := make(chan struct{})
 	var wg sync.WaitGroup
 	r.start = time.Now()
+	r.attach()
 	r.watch(&wg, stop)
 	wg.Add(1)
 	go func() {
@@ -217,22 +267,42 @@ func (r *run) both(ctx context.Context, pconns, cconns []*remoting.Conn) error {
 	r.sendUntilDone(ctx)
 	r.res.LagAtProduceEnd = r.p.acked.Load() - r.c.consumed.Load()
 	drainStart := time.Now()
+	drainFor := r.o.DrainTimeout
+	if r.dl != nil {
+		drainFor += r.o.Delay // the last message is due a delay after it was parked
+	}
 	// The store may answer a send before its ConsumeQueue entry is
 	// written, so the ends are at least the start plus what was acked.
+	want := make([]int64, len(start))
+	for q := range want {
+		want[q] = start[q] + r.p.perQueue[q].Load()
+	}
 	target, err := maxOffsets(ctx, cconns[0], r.o.Topic, r.o.Queues)
 	if err == nil {
 		for q := range target {
-			target[q] = max(target[q], start[q]+r.p.perQueue[q].Load())
+			target[q] = max(target[q], want[q])
 		}
-		r.waitFor(cctx, drainStart.Add(r.o.DrainTimeout), func() bool { return r.c.reached(target) })
+		r.waitFor(cctx, drainStart.Add(drainFor), func() bool { return r.c.reached(target) })
 		r.res.Drained = r.c.reached(target)
 		r.res.DrainTime = time.Since(drainStart)
+	}
+	var ends []int64
+	if err == nil && r.o.Mode != Both {
+		// Anything past what was produced, once drained, is a message
+		// stored twice (or another producer's).
+		ends, err = maxOffsets(ctx, cconns[0], r.o.Topic, r.o.Queues)
+	}
+	for q := range ends {
+		r.res.Extra += max(ends[q]-want[q], 0)
 	}
 	cancel()
 	close(stop)
 	wg.Wait()
 	r.res.setConsumed(r.c, r.start)
 	r.res.Lag = r.res.Produced - r.res.Consumed
+	if r.dl != nil {
+		r.dl.setResult(&r.res, r.p.lastAck)
+	}
 	if err != nil {
 		return err
 	}
@@ -243,7 +313,7 @@ func (r *run) both(ctx context.Context, pconns, cconns []*remoting.Conn) error {
 		return rerr
 	}
 	if !r.res.Drained {
-		return fmt.Errorf("%w in %v: lag %d", ErrNotDrained, r.o.DrainTimeout, r.res.Lag)
+		return fmt.Errorf("%w in %v: lag %d", ErrNotDrained, drainFor, r.res.Lag)
 	}
 	return nil
 }

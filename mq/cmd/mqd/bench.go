@@ -9,7 +9,10 @@ import (
 	"os"
 	"os/signal"
 	"runtime/pprof"
+	"strconv"
+	"strings"
 	"syscall"
+	"time"
 
 	"github.com/sagashop/sagashop/mq/bench"
 )
@@ -25,18 +28,33 @@ func runBench(args []string, stdout, stderr io.Writer) error {
 		"(default $NAMESRV_ADDR or 127.0.0.1:9876 when -b is not given)")
 	fs.StringVar(&o.BrokerAddr, "b", "", "broker `address`, instead of finding it through -n")
 	fs.StringVar(&o.Topic, "t", d.Topic, "`topic`; created (or updated) with -queues queues unless -mode consume")
-	mode := fs.String("mode", string(d.Mode), "produce, consume, both or latency (= produce with -c 1 -p 1)")
+	mode := fs.String("mode", string(d.Mode), "produce, consume, both, latency (= produce with -c 1 -p 1),\n"+
+		"transaction (half message, local transaction, END_TRANSACTION commit; -count counts transactions),\n"+
+		"delay (delayed messages parked and delivered to a consumer reading from the ends) or\n"+
+		"delay-burst (delay with -count 100000 by default, parked before the first is due; reports the delivery spread)")
 	fs.IntVar(&o.Conns, "c", 0, "`connections` of the producer and of the consumer (default 4, latency 1)")
-	fs.IntVar(&o.InFlight, "p", 0, "requests in flight per producer connection (default 16, latency 1)")
+	fs.IntVar(&o.InFlight, "p", 0, "requests (transactions in transaction mode) in flight per producer connection (default 16, latency 1)")
 	fs.IntVar(&o.Size, "s", d.Size, "message body `bytes`")
 	fs.IntVar(&o.Batch, "batch", d.Batch, "messages per send request; above 1 uses SEND_BATCH_MESSAGE")
 	fs.DurationVar(&o.Duration, "d", 0, "how long to run (default 10s unless -count; consume alone drains the backlog)")
-	fs.Int64Var(&o.Count, "count", 0, "messages to produce (or consume), instead of -d")
+	fs.Int64Var(&o.Count, "count", 0, "messages to produce or consume (transactions in transaction mode), instead of -d")
 	fs.IntVar(&o.Queues, "queues", d.Queues, "queues of the topic")
 	fs.StringVar(&o.Group, "group", d.Group, "consumer `group`")
+	fs.StringVar(&o.ProducerGroup, "producer-group", d.ProducerGroup, "producer `group` (the PGROUP of transaction half messages, registered by HEART_BEAT)")
 	fs.BoolVar(&o.FromEnd, "from-end", false, "consume from the queues' current ends instead of offset 0")
 	fs.IntVar(&o.MaxMsgNums, "max-msgs", d.MaxMsgNums, "maxMsgNums of each pull")
 	fs.DurationVar(&o.DrainTimeout, "drain-timeout", d.DrainTimeout, "how long the consumer may take to catch up after producing")
+	fs.DurationVar(&o.TxWork, "tx-work", 0, "transaction: how long each local transaction takes (a sleep between the half message's reply and END_TRANSACTION)")
+	fs.BoolVar(&o.Verify, "verify", false, "transaction: consume the topic from its ends and check that exactly the committed messages became visible")
+	fs.IntVar(&o.DelayLevel, "delay-level", 0, "delay, delay-burst: the DELAY `level` sent (default 1 for delay, 3 for delay-burst)")
+	fs.DurationVar(&o.Delay, "delay", 0, "delay, delay-burst: the broker's delay for -delay-level, to compute due times; give it when the broker's\n"+
+		"-message-delay-level is not RocketMQ's default table (default: the level's entry in \"1s 5s 10s 30s 1m ...\")")
+	fs.Func("burst-levels", "delay-burst: `levels` as LEVEL=DELAY,... (e.g. \"4=10s,3=5s,2=2s,1=1s\"), replacing -delay-level and -delay:\n"+
+		"-count is split among them and each level's share is sent from (longest delay - its delay) after the start,\n"+
+		"so that all fall due together", func(v string) (err error) {
+		o.BurstLevels, err = parseDelaySteps(v)
+		return err
+	})
 	progress := fs.Bool("progress", true, "print running totals to stderr every second")
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the load generator itself to `file`")
 	if err := fs.Parse(args); err != nil {
@@ -77,4 +95,19 @@ func runBench(args []string, stdout, stderr io.Writer) error {
 		fmt.Fprint(stdout, res)
 	}
 	return err
+}
+
+// parseDelaySteps parses -burst-levels: LEVEL=DELAY pairs, comma-separated.
+func parseDelaySteps(v string) ([]bench.DelayStep, error) {
+	var steps []bench.DelayStep
+	for _, pair := range strings.Split(v, ",") {
+		l, d, ok := strings.Cut(strings.TrimSpace(pair), "=")
+		level, lerr := strconv.Atoi(l)
+		delay, derr := time.ParseDuration(d)
+		if !ok || lerr != nil || derr != nil {
+			return nil, fmt.Errorf("%q is not LEVEL=DELAY, e.g. 3=10s", pair)
+		}
+		steps = append(steps, bench.DelayStep{Level: level, Delay: delay})
+	}
+	return steps, nil
 }
