@@ -213,7 +213,7 @@ func newExamplePullConsumer(t *testing.T, c *cluster, group, topic, tag string) 
 	if err := pc.Start(); err != nil {
 		t.Fatalf("fail to Start: %v", err)
 	}
-	t.Cleanup(func() { _ = pc.Shutdown() })
+	shutdownAfterCluster(t, c, pc)
 	return pc
 }
 

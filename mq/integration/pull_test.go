@@ -31,7 +31,7 @@ func newPullConsumer(t *testing.T, c *cluster, group, topic string, sel consumer
 	if err := pc.Start(); err != nil {
 		t.Fatalf("pull consumer Start (group %s, topic %s): %v", group, topic, err)
 	}
-	t.Cleanup(func() { _ = pc.Shutdown() })
+	shutdownAfterCluster(t, c, pc)
 	return pc
 }
 
@@ -245,5 +245,18 @@ func TestConsumeFromWhere(t *testing.T) {
 				consumer.WithConsumeTimestamp(ts.UTC().Format("20060102150405")))
 			expectFrom(t, col, old, fresh)
 		})
+	})
+}
+
+// shutdownAfterCluster shuts pc down at cleanup, after stopping the
+// cluster. The client's pull consumer (v2.1.2) closes its message channel
+// on Shutdown while a background pull may still be answered and send to
+// it, which panics the process; once the cluster is stopped no pull can
+// be answered. The cluster's own cleanup then finds it stopped.
+func shutdownAfterCluster(t *testing.T, c *cluster, pc rocketmq.PullConsumer) {
+	t.Cleanup(func() {
+		c.stop(t)
+		time.Sleep(100 * time.Millisecond)
+		_ = pc.Shutdown()
 	})
 }
