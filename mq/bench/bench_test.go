@@ -11,6 +11,7 @@ import (
 	"github.com/sagashop/sagashop/mq/admin"
 	"github.com/sagashop/sagashop/mq/broker"
 	"github.com/sagashop/sagashop/mq/message"
+	"github.com/sagashop/sagashop/mq/route"
 	"github.com/sagashop/sagashop/mq/standalone"
 )
 
@@ -160,7 +161,7 @@ func TestOptions(t *testing.T) {
 			if !errors.Is(err, tt.want) {
 				t.Fatalf("error %v, want %v", err, tt.want)
 			}
-			if err == nil && (o.Duration != 10*time.Second || o.Conns != 4 || o.InFlight != 16 || o.Size != 1024 || o.Queues != 8) {
+			if err == nil && (o.Duration != 10*time.Second || o.Conns != 4 || o.InFlight != 16 || o.Size != 1024 || o.Queues != 0) {
 				t.Fatalf("defaults %+v", o)
 			}
 		})
@@ -210,4 +211,39 @@ func BenchmarkProduce(b *testing.B) {
 	}
 	b.ReportMetric(res.ProduceRate(), "msgs/s")
 	b.ReportMetric(float64(res.Latency.P99.Microseconds()), "p99-µs")
+}
+
+// TestExistingTopicKeepsItsQueues shows that producing into an existing
+// topic leaves its queue count alone unless Queues asks for another one.
+func TestExistingTopicKeepsItsQueues(t *testing.T) {
+	c := startCluster(t)
+	ctx := context.Background()
+	ac, err := admin.New([]string{c.NamesrvAddr})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ac.Close()
+	if _, err := ac.CreateTopic(ctx, c.BrokerAddr, route.NewTopicConfig("BenchKeep", 3, route.PermRead|route.PermWrite)); err != nil {
+		t.Fatal(err)
+	}
+	queues := func() int {
+		rd, err := ac.Route(ctx, "BenchKeep")
+		if err != nil || len(rd.QueueDatas) != 1 {
+			t.Fatalf("route: %+v, %v", rd, err)
+		}
+		return rd.QueueDatas[0].WriteQueueNums
+	}
+	res, err := Run(ctx, Options{NamesrvAddrs: []string{c.NamesrvAddr}, Topic: "BenchKeep", Count: 30, Size: 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Options.Queues != 3 || queues() != 3 {
+		t.Fatalf("bench used %d queues and left the topic with %d, want 3 and 3", res.Options.Queues, queues())
+	}
+	if _, err := Run(ctx, Options{NamesrvAddrs: []string{c.NamesrvAddr}, Topic: "BenchKeep", Count: 30, Size: 10, Queues: 5}); err != nil {
+		t.Fatal(err)
+	}
+	if got := queues(); got != 5 {
+		t.Fatalf("with Queues 5 the topic has %d queues", got)
+	}
 }

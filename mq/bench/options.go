@@ -61,7 +61,8 @@ type Options struct {
 	Topic string
 	// Queues is the queue count the topic is created or updated with
 	// (Produce, Both, Latency); Consume uses the route's count when it has
-	// NameServers. Default 8.
+	// NameServers. Default 0: an existing topic keeps its own count and a
+	// new one gets newTopicQueues.
 	Queues int
 	// Mode; default Produce.
 	Mode Mode
@@ -127,7 +128,7 @@ type DelayStep struct {
 // DefaultOptions returns the defaults listed on Options.
 func DefaultOptions() Options {
 	return Options{
-		Topic: "BenchmarkTest", Queues: 8, Mode: Produce, Conns: 4, InFlight: 16, Size: 1024, Batch: 1,
+		Topic: "BenchmarkTest", Mode: Produce, Conns: 4, InFlight: 16, Size: 1024, Batch: 1,
 		ProducerGroup: "mqd_bench_producer", Group: "mqd_bench_consumer", MaxMsgNums: 32, DrainTimeout: 30 * time.Second,
 	}
 }
@@ -156,7 +157,6 @@ func (o Options) withDefaults() (Options, error) {
 			*v = def
 		}
 	}
-	setInt(&o.Queues, d.Queues)
 	setInt(&o.Conns, d.Conns)
 	setInt(&o.InFlight, d.InFlight)
 	setInt(&o.Size, d.Size)

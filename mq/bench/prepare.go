@@ -11,8 +11,12 @@ import (
 	"github.com/sagashop/sagashop/mq/route"
 )
 
-// prepareTopic finds the broker and the queue count, and creates or
-// updates the topic unless only consuming.
+// newTopicQueues is the queue count of a topic the bench creates.
+const newTopicQueues = 8
+
+// prepareTopic finds the broker and the queue count, and creates the
+// topic, or updates it when Queues asks for another count, unless only
+// consuming.
 func prepareTopic(ctx context.Context, ac *admin.Client, o *Options) error {
 	var rd route.TopicRouteData
 	var rerr error = admin.ErrNoNamesrv
@@ -31,8 +35,12 @@ func prepareTopic(ctx context.Context, ac *admin.Client, o *Options) error {
 			for _, qd := range rd.QueueDatas {
 				if qd.BrokerName == bd.BrokerName {
 					o.BrokerAddr = addr
-					if o.Mode == Consume {
+					switch {
+					case o.Mode == Consume:
 						o.Queues = qd.ReadQueueNums
+					case o.Queues == 0:
+						o.Queues = qd.WriteQueueNums // keep the topic as it is
+						return nil
 					}
 				}
 			}
@@ -53,6 +61,9 @@ func prepareTopic(ctx context.Context, ac *admin.Client, o *Options) error {
 			return fmt.Errorf("bench: %w", err)
 		}
 		o.BrokerAddr = masters[0]
+	}
+	if o.Queues == 0 {
+		o.Queues = newTopicQueues
 	}
 	if _, err := ac.CreateTopic(ctx, o.BrokerAddr, route.NewTopicConfig(o.Topic, o.Queues, route.PermRead|route.PermWrite)); err != nil {
 		return fmt.Errorf("bench: %w", err)

@@ -27,7 +27,7 @@ func runBench(args []string, stdout, stderr io.Writer) error {
 	ns := fs.String("n", "", "NameServer `addresses` to find the broker through the route, ';'-separated\n"+
 		"(default $NAMESRV_ADDR or 127.0.0.1:9876 when -b is not given)")
 	fs.StringVar(&o.BrokerAddr, "b", "", "broker `address`, instead of finding it through -n")
-	fs.StringVar(&o.Topic, "t", d.Topic, "`topic`; created (or updated) with -queues queues unless -mode consume")
+	fs.StringVar(&o.Topic, "t", d.Topic, "`topic`; created if new (with -queues queues) unless -mode consume")
 	mode := fs.String("mode", string(d.Mode), "produce, consume, both, latency (= produce with -c 1 -p 1),\n"+
 		"transaction (half message, local transaction, END_TRANSACTION commit; -count counts transactions),\n"+
 		"delay (delayed messages parked and delivered to a consumer reading from the ends) or\n"+
@@ -38,7 +38,7 @@ func runBench(args []string, stdout, stderr io.Writer) error {
 	fs.IntVar(&o.Batch, "batch", d.Batch, "messages per send request; above 1 uses SEND_BATCH_MESSAGE")
 	fs.DurationVar(&o.Duration, "d", 0, "how long to run (default 10s unless -count; consume alone drains the backlog)")
 	fs.Int64Var(&o.Count, "count", 0, "messages to produce or consume (transactions in transaction mode), instead of -d")
-	fs.IntVar(&o.Queues, "queues", d.Queues, "queues of the topic")
+	fs.IntVar(&o.Queues, "queues", d.Queues, "queues of the topic: an existing topic is changed only when this is given (default: its own count, 8 for a new topic)")
 	fs.StringVar(&o.Group, "group", d.Group, "consumer `group`")
 	fs.StringVar(&o.ProducerGroup, "producer-group", d.ProducerGroup, "producer `group` (the PGROUP of transaction half messages, registered by HEART_BEAT)")
 	fs.BoolVar(&o.FromEnd, "from-end", false, "consume from the queues' current ends instead of offset 0")
