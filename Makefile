@@ -6,7 +6,7 @@ GO ?= go
 FUZZTIME ?= 30s
 
 .DEFAULT_GOAL := build
-.PHONY: build test lint fmt-check vet generate bench fuzz clean help
+.PHONY: build test lint fmt-check vet tools generate bench fuzz clean help
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
@@ -56,8 +56,34 @@ lint: fmt-check vet ## gofmt check, go vet, and staticcheck when it is installed
 		echo "==> staticcheck not installed; skipped"; \
 	fi
 
-generate: ## go generate ./...
-	$(GO) generate ./...
+# Protobuf generation. protoc is Debian's protobuf-compiler (3.21.12); the
+# plugins are tool dependencies pinned in go.mod, built into bin/tools so the
+# output depends only on go.mod and the protoc version. The google/api and
+# kratos errors protos come from the kratos module's third_party folder.
+TOOLS := bin/tools
+PROTO_PLUGINS := protoc-gen-go protoc-gen-go-grpc protoc-gen-go-http protoc-gen-go-errors
+
+tools: ## build the protoc plugins pinned in go.mod into bin/tools
+	@mkdir -p $(TOOLS)
+	@for p in $(PROTO_PLUGINS); do $(GO) build -o $(TOOLS)/$$p $$($(GO) list -f '{{.ImportPath}}' tool | grep "/$$p\(/v2\)\?$$") || exit 1; done
+
+generate: tools ## regenerate the *.pb.go files from services/*/api and services/*/internal/conf
+	@command -v protoc >/dev/null || { echo "generate: protoc not found (apt-get install protobuf-compiler)" >&2; exit 1; }
+	@inc=$$($(GO) list -m -f '{{.Dir}}' github.com/go-kratos/kratos/v2)/third_party; \
+	plugins="$(foreach p,$(PROTO_PLUGINS),--plugin=$(p)=$(TOOLS)/$(p))"; \
+	api=$$(find services -path '*/api/*' -name '*.proto' | sort); \
+	conf=$$(find services -path '*/internal/conf/*' -name '*.proto' | sort); \
+	if [ -n "$$api" ]; then \
+		echo "==> protoc (api) $$api" | tr '\n' ' '; echo; \
+		protoc --proto_path=. --proto_path=$$inc $$plugins \
+			--go_out=paths=source_relative:. --go-grpc_out=paths=source_relative:. \
+			--go-http_out=paths=source_relative:. --go-errors_out=paths=source_relative:. \
+			$$api || exit 1; \
+	fi; \
+	if [ -n "$$conf" ]; then \
+		echo "==> protoc (conf) $$conf" | tr '\n' ' '; echo; \
+		protoc --proto_path=. --proto_path=$$inc $$plugins --go_out=paths=source_relative:. $$conf || exit 1; \
+	fi
 
 bench: ## run the broker benchmarks
 	$(GO) test -run '^$$' -bench . -benchmem ./mq/...
