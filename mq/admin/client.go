@@ -188,12 +188,13 @@ func copyExt(ext map[string]string) map[string]string {
 	return out
 }
 
-// decode unmarshals a reply body into v.
+// decode unmarshals a reply body into v, accepting the integer map keys
+// a Java NameServer or broker writes unquoted.
 func decode(resp *remoting.Command, v any) error {
 	if len(resp.Body) == 0 {
 		return fmt.Errorf("admin: %w: empty reply body", remoting.ErrBadFrame)
 	}
-	if err := json.Unmarshal(resp.Body, v); err != nil {
+	if err := json.Unmarshal(quoteIntKeys(resp.Body), v); err != nil {
 		return fmt.Errorf("admin: decode reply body: %w", err)
 	}
 	return nil
