@@ -2,6 +2,9 @@ package kit
 
 import (
 	"testing"
+	"time"
+
+	"google.golang.org/protobuf/reflect/protoreflect"
 )
 
 func TestLoadConfig(t *testing.T) {
@@ -37,4 +40,45 @@ func TestLoadConfig(t *testing.T) {
 	if err := LoadConfig(nil, false, testMessage().New().Interface()); err == nil {
 		t.Fatal("empty document accepted")
 	}
+}
+
+func TestLoadConfigDurations(t *testing.T) {
+	tests := []struct {
+		name    string
+		doc     string
+		want    string // the timeout of the top-level and the child message
+		wantErr bool
+	}{
+		{name: "go syntax", doc: "timeout: 1m30s\nchild:\n  timeout: ${SAGASHOP_KIT_TEST_D:250ms}\n", want: "1m30s 250ms"},
+		{name: "protojson seconds", doc: "timeout: 1800s\nchild:\n  timeout: 0.5s\n", want: "30m0s 500ms"},
+		{name: "not a duration", doc: "timeout: soon\n", wantErr: true},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			m := testMessage().New()
+			err := LoadConfig([]byte(tc.doc), true, m.Interface())
+			if tc.wantErr {
+				if err == nil {
+					t.Fatal("accepted")
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			fd := m.Descriptor().Fields().ByName("timeout")
+			top := durationOf(m.Get(fd).Message())
+			child := m.Get(m.Descriptor().Fields().ByName("child")).Message()
+			sub := durationOf(child.Get(fd).Message())
+			if got := top.String() + " " + sub.String(); got != tc.want {
+				t.Fatalf("got %s, want %s", got, tc.want)
+			}
+		})
+	}
+}
+
+// durationOf reads a (dynamic) google.protobuf.Duration.
+func durationOf(m protoreflect.Message) time.Duration {
+	f := m.Descriptor().Fields()
+	return time.Duration(m.Get(f.ByName("seconds")).Int())*time.Second + time.Duration(m.Get(f.ByName("nanos")).Int())
 }

@@ -1,0 +1,136 @@
+package data
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"gorm.io/gorm"
+
+	"github.com/sagashop/sagashop/pkg/db"
+	v1 "github.com/sagashop/sagashop/services/order/api/order/v1"
+	"github.com/sagashop/sagashop/services/order/internal/biz"
+)
+
+// orderRepo is the gorm biz.OrderRepo.
+type orderRepo struct {
+	tx *db.Tx
+}
+
+// NewOrderRepo returns the orders repository; it works in the transaction
+// carried by each call's context, if any.
+func NewOrderRepo(tx *db.Tx) biz.OrderRepo {
+	return &orderRepo{tx: tx}
+}
+
+// Create implements biz.OrderRepo.
+func (r *orderRepo) Create(ctx context.Context, o *biz.Order) error {
+	m, items := toModels(o)
+	gdb := r.tx.DB(ctx)
+	if err := gdb.Create(&m).Error; err != nil {
+		if db.IsDuplicateKey(err) {
+			return fmt.Errorf("data: insert order %s: %w", o.SN, biz.ErrDuplicateSN)
+		}
+		return fmt.Errorf("data: insert order %s: %w", o.SN, err)
+	}
+	if len(items) > 0 {
+		if err := gdb.Create(&items).Error; err != nil {
+			return fmt.Errorf("data: insert items of %s: %w", o.SN, err)
+		}
+	}
+	o.ID = m.ID
+	return nil
+}
+
+// Get implements biz.OrderRepo.
+func (r *orderRepo) Get(ctx context.Context, sn string) (*biz.Order, error) {
+	gdb := r.tx.DB(ctx)
+	var m orderModel
+	if err := gdb.Where("order_sn = ?", sn).Take(&m).Error; err != nil {
+		if errors.Is(err, gorm.ErrRecordNotFound) {
+			return nil, v1.ErrorOrderNotFound("order %q not found", sn)
+		}
+		return nil, fmt.Errorf("data: get order %s: %w", sn, err)
+	}
+	items, err := r.items(gdb, []string{sn})
+	if err != nil {
+		return nil, err
+	}
+	return toBiz(m, items[sn]), nil
+}
+
+// Exists implements biz.OrderRepo.
+func (r *orderRepo) Exists(ctx context.Context, sn string) (bool, error) {
+	var n int64
+	if err := r.tx.DB(ctx).Model(&orderModel{}).Where("order_sn = ?", sn).Limit(1).Count(&n).Error; err != nil {
+		return false, fmt.Errorf("data: order %s exists: %w", sn, err)
+	}
+	return n > 0, nil
+}
+
+// List implements biz.OrderRepo.
+func (r *orderRepo) List(ctx context.Context, q biz.ListQuery) ([]*biz.Order, error) {
+	gdb := r.tx.DB(ctx)
+	query := gdb.Where("id > ?", q.AfterID)
+	if q.Status != "" {
+		query = query.Where("status = ?", string(q.Status))
+	}
+	var ms []orderModel
+	if err := query.Order("id").Limit(q.Limit).Find(&ms).Error; err != nil {
+		return nil, fmt.Errorf("data: list orders: %w", err)
+	}
+	sns := make([]string, len(ms))
+	for i, m := range ms {
+		sns[i] = m.OrderSN
+	}
+	items, err := r.items(gdb, sns)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*biz.Order, len(ms))
+	for i, m := range ms {
+		out[i] = toBiz(m, items[m.OrderSN])
+	}
+	return out, nil
+}
+
+// items loads the lines of the orders sns, in line order.
+func (r *orderRepo) items(gdb *gorm.DB, sns []string) (map[string][]orderItemModel, error) {
+	out := make(map[string][]orderItemModel, len(sns))
+	if len(sns) == 0 {
+		return out, nil
+	}
+	var rows []orderItemModel
+	if err := gdb.Where("order_sn IN ?", sns).Order("order_sn, line_no").Find(&rows).Error; err != nil {
+		return nil, fmt.Errorf("data: order items: %w", err)
+	}
+	for _, it := range rows {
+		out[it.OrderSN] = append(out[it.OrderSN], it)
+	}
+	return out, nil
+}
+
+// Update implements biz.OrderRepo.
+func (r *orderRepo) Update(ctx context.Context, sn string, version int64, st biz.State) error {
+	err := db.UpdateVersioned(r.tx.DB(ctx), "orders", "order_sn", sn, version, map[string]any{
+		"status": string(st.Status), "cancel_reason": st.CancelReason, "paid_payment_sn": st.PaymentSN,
+	})
+	if err != nil {
+		return fmt.Errorf("data: update order: %w", err)
+	}
+	return nil
+}
+
+// ListOverdue implements biz.OrderRepo.
+func (r *orderRepo) ListOverdue(ctx context.Context, cutoff time.Time, limit int) ([]string, error) {
+	var sns []string
+	open := []string{string(biz.StatusCreated), string(biz.StatusAwaitingPayment)}
+	err := r.tx.DB(ctx).Model(&orderModel{}).
+		Where("status IN ? AND payment_deadline < ?", open, cutoff.UTC()).
+		Order("payment_deadline").Limit(limit).Pluck("order_sn", &sns).Error
+	if err != nil {
+		return nil, fmt.Errorf("data: overdue orders: %w", err)
+	}
+	return sns, nil
+}
