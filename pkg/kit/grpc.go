@@ -7,7 +7,6 @@ import (
 
 	"github.com/go-kratos/kratos/v2/log"
 	"github.com/go-kratos/kratos/v2/middleware"
-	"github.com/go-kratos/kratos/v2/middleware/logging"
 	"github.com/go-kratos/kratos/v2/middleware/recovery"
 	kgrpc "github.com/go-kratos/kratos/v2/transport/grpc"
 	"google.golang.org/grpc"
@@ -28,7 +27,7 @@ func NewGRPCServer(o GRPCOptions) *kgrpc.Server {
 	}
 	mw := []middleware.Middleware{recovery.Recovery()}
 	if o.Logger != nil {
-		mw = append(mw, logging.Server(o.Logger))
+		mw = append(mw, accessLog(o.Logger))
 	}
 	return kgrpc.NewServer(kgrpc.Address(o.Addr), kgrpc.Timeout(o.Timeout), kgrpc.Middleware(mw...))
 }

@@ -9,7 +9,6 @@ import (
 
 	"github.com/go-kratos/kratos/v2/log"
 	"github.com/go-kratos/kratos/v2/middleware"
-	"github.com/go-kratos/kratos/v2/middleware/logging"
 	"github.com/go-kratos/kratos/v2/middleware/recovery"
 	khttp "github.com/go-kratos/kratos/v2/transport/http"
 	"google.golang.org/protobuf/encoding/protojson"
@@ -45,9 +44,11 @@ func NewHTTPServer(o HTTPOptions) *khttp.Server {
 	}
 	mw := []middleware.Middleware{recovery.Recovery()}
 	if o.Logger != nil {
-		mw = append(mw, logging.Server(o.Logger))
+		mw = append(mw, accessLog(o.Logger))
 	}
 	srv := khttp.NewServer(
+		khttp.NotFoundHandler(http.HandlerFunc(notFound)),
+		khttp.MethodNotAllowedHandler(http.HandlerFunc(methodNotAllowed)),
 		khttp.Address(o.Addr),
 		khttp.Timeout(o.Timeout),
 		khttp.Middleware(mw...),
@@ -94,14 +95,31 @@ func RequestDecoder(r *http.Request, v any) error {
 }
 
 // queryDecoder turns kratos' binding errors (a page_size of "abc") into
-// 400 INVALID_ARGUMENT.
+// 400 INVALID_ARGUMENT with the binding's own message.
 func queryDecoder(dec khttp.DecodeRequestFunc) khttp.DecodeRequestFunc {
 	return func(r *http.Request, v any) error {
 		if err := dec(r, v); err != nil {
-			return kerrors.BadRequest(ReasonInvalidArgument, err.Error())
+			return kerrors.BadRequest(ReasonInvalidArgument, kerrors.FromError(err).Message)
 		}
 		return nil
 	}
+}
+
+// Reasons of the router's own refusals.
+const (
+	ReasonNotFound         = "NOT_FOUND"
+	ReasonMethodNotAllowed = "METHOD_NOT_ALLOWED"
+)
+
+// notFound answers a path no route serves, in the API's error shape.
+func notFound(w http.ResponseWriter, r *http.Request) {
+	ErrorEncoder(w, r, kerrors.NotFound(ReasonNotFound, "no route for "+r.URL.Path))
+}
+
+// methodNotAllowed answers a known path asked with the wrong method.
+func methodNotAllowed(w http.ResponseWriter, r *http.Request) {
+	ErrorEncoder(w, r, kerrors.New(http.StatusMethodNotAllowed, ReasonMethodNotAllowed,
+		r.Method+" is not allowed on "+r.URL.Path))
 }
 
 // ResponseEncoder writes v as JSON with MarshalJSON (proto messages) or

@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/go-kratos/kratos/v2"
-	"github.com/go-kratos/kratos/v2/log"
 
 	inventoryapp "github.com/sagashop/sagashop/services/inventory/app"
 	orderapp "github.com/sagashop/sagashop/services/order/app"
@@ -21,7 +20,9 @@ type serviceSpec struct {
 }
 
 // serviceSpecs returns the three services in start order: inventory
-// first (order asks it for prices), then payment, then order.
+// first (order asks it for prices), then order, then payment (which asks
+// order for amounts; a gRPC client that first finds no server backs off
+// for a second before it tries again).
 func serviceSpecs(o Options, u URLs, paymentTimeout time.Duration) []serviceSpec {
 	common := func(name string, httpPort, grpcPort int) string {
 		return fmt.Sprintf(`server:
@@ -55,16 +56,15 @@ inventory:
   endpoint: %q
   timeout: 3s
 `, paymentTimeout, o.SweepInterval, o.SweepGrace, o.addr(o.InventoryGRPCPort))
-	logger := func(name string) log.Logger { return log.With(o.Logger, "service", name) }
 	return []serviceSpec{
 		{name: "inventory", healthURL: u.Inventory + "/healthz", build: func() (*kratos.App, func(), error) {
-			return inventoryapp.New(inventoryapp.Options{Config: []byte(inventory), Logger: logger("inventory")})
-		}},
-		{name: "payment", healthURL: u.Payment + "/healthz", build: func() (*kratos.App, func(), error) {
-			return paymentapp.New(paymentapp.Options{Config: []byte(payment), Logger: logger("payment")})
+			return inventoryapp.New(inventoryapp.Options{Config: []byte(inventory), Logger: o.Logger})
 		}},
 		{name: "order", healthURL: u.Order + "/healthz", build: func() (*kratos.App, func(), error) {
-			return orderapp.New(orderapp.Options{Config: []byte(order), Logger: logger("order")})
+			return orderapp.New(orderapp.Options{Config: []byte(order), Logger: o.Logger})
+		}},
+		{name: "payment", healthURL: u.Payment + "/healthz", build: func() (*kratos.App, func(), error) {
+			return paymentapp.New(paymentapp.Options{Config: []byte(payment), Logger: o.Logger})
 		}},
 	}
 }

@@ -9,6 +9,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -47,6 +48,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 	fs.DurationVar(&o.SweepGrace, "sweep-grace", 15*time.Second, "how long past its deadline an unpaid order waits for its timeout message before the sweep cancels it")
 	fs.StringVar(&logLevel, "log-level", "warn", "service log level: debug, info, warn or error")
 	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
 		return 2
 	}
 	if fs.NArg() > 0 {
