@@ -50,7 +50,7 @@ func (e Envelope) validate() error {
 	switch {
 	case !e.Type.Valid():
 		return fmt.Errorf("%w: unknown type %q", ErrMalformed, e.Type)
-	case !validOrderSN(e.OrderSN):
+	case !ValidOrderSN(e.OrderSN):
 		return fmt.Errorf("%w: order_sn %q must be 1 to %d printable ASCII characters without spaces or '/'",
 			ErrMalformed, e.OrderSN, MaxOrderSNLen)
 	case e.Version < 1:
@@ -67,10 +67,10 @@ func (e Envelope) validate() error {
 	return nil
 }
 
-// validOrderSN reports whether sn can be both part of an event id and a
+// ValidOrderSN reports whether sn can be both part of an event id and a
 // message key: 1 to MaxOrderSNLen bytes of printable ASCII other than
 // space (the KEYS separator) and '/' (the event id separator).
-func validOrderSN(sn string) bool {
+func ValidOrderSN(sn string) bool {
 	if sn == "" || len(sn) > MaxOrderSNLen {
 		return false
 	}

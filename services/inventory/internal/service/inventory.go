@@ -7,6 +7,7 @@ import (
 	"context"
 	"encoding/base64"
 
+	"github.com/sagashop/sagashop/pkg/event"
 	v1 "github.com/sagashop/sagashop/services/inventory/api/inventory/v1"
 	"github.com/sagashop/sagashop/services/inventory/internal/biz"
 )
@@ -15,7 +16,6 @@ import (
 const (
 	DefaultPageSize = 100
 	MaxPageSize     = 1000
-	maxOrderSNLen   = 100
 )
 
 // InventoryService implements inventory.v1.Inventory over gRPC and HTTP.
@@ -93,8 +93,8 @@ func (s *InventoryService) ListReservations(ctx context.Context, req *v1.ListRes
 	case size > MaxPageSize:
 		size = MaxPageSize
 	}
-	if len(req.GetOrderSn()) > maxOrderSNLen {
-		return nil, v1.ErrorInvalidArgument("order_sn is longer than %d bytes", maxOrderSNLen)
+	if sn := req.GetOrderSn(); sn != "" && !event.ValidOrderSN(sn) {
+		return nil, v1.ErrorInvalidArgument("order_sn %q is not 1 to %d printable ASCII characters without spaces or '/'", sn, event.MaxOrderSNLen)
 	}
 	after, err := decodePageToken(req.GetPageToken())
 	if err != nil {
@@ -124,7 +124,7 @@ func decodePageToken(tok string) (string, error) {
 		return "", nil
 	}
 	b, err := base64.RawURLEncoding.DecodeString(tok)
-	if err != nil || len(b) == 0 || len(b) > maxOrderSNLen {
+	if err != nil || !event.ValidOrderSN(string(b)) {
 		return "", v1.ErrorInvalidArgument("page_token %q is not a token this service issued", tok)
 	}
 	return string(b), nil

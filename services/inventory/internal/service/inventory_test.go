@@ -58,6 +58,14 @@ func TestValidation(t *testing.T) {
 			_, err := s.ListReservations(ctx, &v1.ListReservationsRequest{PageToken: "%%%"})
 			return err
 		}},
+		{name: "base64 page token that is no order_sn", code: 400, reason: "INVALID_ARGUMENT", call: func(s *InventoryService) error {
+			_, err := s.ListReservations(ctx, &v1.ListReservationsRequest{PageToken: "not-a-token"})
+			return err
+		}},
+		{name: "order_sn filter with a space", code: 400, reason: "INVALID_ARGUMENT", call: func(s *InventoryService) error {
+			_, err := s.ListReservations(ctx, &v1.ListReservationsRequest{OrderSn: "a b"})
+			return err
+		}},
 		{name: "long order_sn filter", code: 400, reason: "INVALID_ARGUMENT", call: func(s *InventoryService) error {
 			_, err := s.ListReservations(ctx, &v1.ListReservationsRequest{OrderSn: strings.Repeat("x", 101)})
 			return err

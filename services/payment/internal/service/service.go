@@ -98,13 +98,8 @@ func validOrderSN(sn string, required bool) error {
 		}
 		return nil
 	}
-	if len(sn) > event.MaxOrderSNLen {
-		return v1.ErrorInvalidArgument("order_sn is longer than %d characters", event.MaxOrderSNLen)
-	}
-	for i := 0; i < len(sn); i++ {
-		if c := sn[i]; c <= ' ' || c > '~' || c == '/' {
-			return v1.ErrorInvalidArgument("order_sn %q has a character other than printable ASCII without spaces or '/'", sn)
-		}
+	if !event.ValidOrderSN(sn) {
+		return v1.ErrorInvalidArgument("order_sn %q is not 1 to %d printable ASCII characters without spaces or '/'", sn, event.MaxOrderSNLen)
 	}
 	return nil
 }
