@@ -43,12 +43,12 @@ func NewConsumer(o ConsumerOptions) (*Consumer, error) {
 	if err != nil {
 		return nil, err
 	}
-	ns, err := resolveNameServers(o.NameServers)
+	ns, err := newNsResolver(o.NameServers)
 	if err != nil {
 		return nil, err
 	}
 	c, err := rocketmq.NewPushConsumer(
-		consumer.WithNsResolver(primitive.NewPassthroughResolver(ns)),
+		consumer.WithNsResolver(ns),
 		consumer.WithGroupName(o.Group),
 		consumer.WithInstance(o.InstanceName),
 		consumer.WithConsumerModel(consumer.Clustering),

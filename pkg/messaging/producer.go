@@ -37,12 +37,12 @@ func NewProducer(o ProducerOptions) (*Producer, error) {
 
 // clientOptions maps o onto the client's producer options.
 func clientOptions(o ProducerOptions) ([]producer.Option, error) {
-	ns, err := resolveNameServers(o.NameServers)
+	ns, err := newNsResolver(o.NameServers)
 	if err != nil {
 		return nil, err
 	}
 	return []producer.Option{
-		producer.WithNsResolver(primitive.NewPassthroughResolver(ns)),
+		producer.WithNsResolver(ns),
 		producer.WithGroupName(o.Group),
 		producer.WithInstanceName(o.InstanceName),
 		producer.WithSendMsgTimeout(o.SendTimeout),

@@ -15,6 +15,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	_ "time/tzdata" // zoneinfo for images without /usr/share/zoneinfo (FROM scratch)
 )
 
 const usage = `usage: mqd <command> [flags]

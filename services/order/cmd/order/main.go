@@ -18,6 +18,7 @@ import (
 	"strings"
 	"syscall"
 	"time"
+	_ "time/tzdata" // zoneinfo for images without /usr/share/zoneinfo (FROM scratch)
 
 	"github.com/go-kratos/kratos/v2/log"
 

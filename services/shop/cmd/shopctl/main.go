@@ -19,6 +19,7 @@ import (
 	"os/signal"
 	"syscall"
 	"time"
+	_ "time/tzdata" // zoneinfo for images without /usr/share/zoneinfo (FROM scratch)
 )
 
 // Exit codes.
