@@ -10,16 +10,15 @@
 package main
 
 import (
-	"context"
 	"flag"
 	"fmt"
-	"net/http"
 	"os"
 	"time"
 	_ "time/tzdata" // zoneinfo for images without /usr/share/zoneinfo (FROM scratch)
 
 	"github.com/go-kratos/kratos/v2/log"
 
+	"github.com/sagashop/sagashop/pkg/kit"
 	"github.com/sagashop/sagashop/pkg/messaging"
 	"github.com/sagashop/sagashop/services/inventory/app"
 )
@@ -33,7 +32,11 @@ func run() int {
 	health := flag.String("healthcheck", "", "check GET http://ADDR/healthz and exit 0 when it answers 200")
 	flag.Parse()
 	if *health != "" {
-		return healthcheck(*health)
+		if err := kit.Healthcheck(*health, 3*time.Second); err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			return 1
+		}
+		return 0
 	}
 	doc, err := os.ReadFile(*confPath)
 	if err != nil {
@@ -41,7 +44,10 @@ func run() int {
 		return 2
 	}
 	logger := log.With(log.NewStdLogger(os.Stdout), "ts", log.DefaultTimestamp, "caller", log.DefaultCaller)
-	messaging.SetClientLogLevel("warn")
+	// kratos' own packages and the RocketMQ client log through
+	// process-wide loggers; send both to this one.
+	log.SetLogger(logger)
+	messaging.SetClientLogger(logger, "warn")
 	a, cleanup, err := app.New(app.Options{Config: doc, UseEnv: true, Logger: logger})
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "inventory: %v\n", err)
@@ -50,29 +56,6 @@ func run() int {
 	defer cleanup()
 	if err := a.Run(); err != nil {
 		fmt.Fprintf(os.Stderr, "inventory: %v\n", err)
-		return 1
-	}
-	return 0
-}
-
-// healthcheck asks the HTTP server at addr for /healthz (container health
-// checks run it: images have no curl).
-func healthcheck(addr string) int {
-	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
-	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, "http://"+addr+"/healthz", nil)
-	if err != nil {
-		fmt.Fprintf(os.Stderr, "healthcheck: %v\n", err)
-		return 1
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		fmt.Fprintf(os.Stderr, "healthcheck: %v\n", err)
-		return 1
-	}
-	defer resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		fmt.Fprintf(os.Stderr, "healthcheck: %s\n", resp.Status)
 		return 1
 	}
 	return 0

@@ -10,10 +10,8 @@
 package main
 
 import (
-	"context"
 	"flag"
 	"fmt"
-	"net/http"
 	"os"
 	"strings"
 	"syscall"
@@ -22,6 +20,7 @@ import (
 
 	"github.com/go-kratos/kratos/v2/log"
 
+	"github.com/sagashop/sagashop/pkg/kit"
 	"github.com/sagashop/sagashop/pkg/messaging"
 	"github.com/sagashop/sagashop/services/order/app"
 )
@@ -35,7 +34,11 @@ func run() int {
 	health := flag.String("healthcheck", "", "check GET http://ADDR/healthz and exit 0 when it answers 200")
 	flag.Parse()
 	if *health != "" {
-		return healthcheck(*health)
+		if err := kit.Healthcheck(*health, 3*time.Second); err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			return 1
+		}
+		return 0
 	}
 	logger := log.With(log.NewStdLogger(os.Stdout), "ts", log.DefaultTimestamp, "service", "order")
 	doc, err := os.ReadFile(*confPath)
@@ -43,7 +46,10 @@ func run() int {
 		fmt.Fprintf(os.Stderr, "order: %v\n", err)
 		return 2
 	}
-	messaging.SetClientLogLevel("warn")
+	// kratos' own packages and the RocketMQ client log through
+	// process-wide loggers; send both to this one.
+	log.SetLogger(logger)
+	messaging.SetClientLogger(logger, "warn")
 	a, cleanup, err := app.New(app.Options{
 		Config: doc, UseEnv: true, Logger: logger, Fault: faults(os.Getenv("SAGASHOP_FAULT"), logger),
 	})
@@ -81,27 +87,4 @@ func faults(spec string, logger log.Logger) func(point string) {
 		_ = syscall.Kill(os.Getpid(), syscall.SIGKILL)
 		select {} // the signal is on its way
 	}
-}
-
-// healthcheck asks the HTTP server at addr for /healthz (container health
-// checks run it: images have no curl).
-func healthcheck(addr string) int {
-	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
-	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, "http://"+addr+"/healthz", nil)
-	if err != nil {
-		fmt.Fprintf(os.Stderr, "healthcheck: %v\n", err)
-		return 1
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		fmt.Fprintf(os.Stderr, "healthcheck: %v\n", err)
-		return 1
-	}
-	defer resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		fmt.Fprintf(os.Stderr, "healthcheck: %s\n", resp.Status)
-		return 1
-	}
-	return 0
 }
