@@ -6,6 +6,7 @@ import (
 	"runtime/debug"
 	"strings"
 	"sync"
+	"time"
 
 	rocketmq "github.com/apache/rocketmq-client-go/v2"
 	"github.com/apache/rocketmq-client-go/v2/consumer"
@@ -137,7 +138,19 @@ func (c *Consumer) Shutdown() error {
 		c.mu.Unlock()
 		c.client.Suspend()
 		c.inflight.Wait()
-		err := c.client.Shutdown()
+		// The client's Shutdown commits offsets to each broker and has
+		// no deadline: with a broker down it blocks for good. Past
+		// ShutdownTimeout it is left behind (the process is on its way
+		// out) and the offsets not committed are redelivered later, which
+		// the handlers' dedup absorbs.
+		done := make(chan error, 1)
+		go func() { done <- c.client.Shutdown() }()
+		var err error
+		select {
+		case err = <-done:
+		case <-time.After(c.opts.ShutdownTimeout):
+			err = fmt.Errorf("%w: the client did not close within %s", ErrShutdownTimeout, c.opts.ShutdownTimeout)
+		}
 		close(c.stopped)
 		if err != nil {
 			return fmt.Errorf("messaging: shut down consumer %s: %w", c.opts.Group, err)

@@ -15,6 +15,9 @@ var (
 	ErrNotStarted = errors.New("messaging: not started")
 	// ErrShutdown means the producer or consumer was shut down.
 	ErrShutdown = errors.New("messaging: shut down")
+	// ErrShutdownTimeout means a consumer's client did not close within
+	// ConsumerOptions.ShutdownTimeout (a broker it must commit to is down).
+	ErrShutdownTimeout = errors.New("messaging: shutdown timed out")
 	// ErrSendFailed means the broker did not store a message with
 	// SEND_OK; it wraps the client's error when there is one.
 	ErrSendFailed = errors.New("messaging: send failed")

@@ -63,6 +63,7 @@ type fakePushConsumer struct {
 	suspended bool
 	shutdowns int
 	startErr  error
+	hang      chan struct{} // when set, Shutdown blocks until it is closed
 }
 
 func (f *fakePushConsumer) Start() error {
@@ -74,8 +75,12 @@ func (f *fakePushConsumer) Start() error {
 
 func (f *fakePushConsumer) Shutdown() error {
 	f.mu.Lock()
-	defer f.mu.Unlock()
 	f.shutdowns++
+	hang := f.hang
+	f.mu.Unlock()
+	if hang != nil {
+		<-hang // a client committing offsets to a broker that is down
+	}
 	return nil
 }
 

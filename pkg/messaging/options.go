@@ -74,13 +74,18 @@ type ConsumerOptions struct {
 	MaxReconsumeTimes int32
 	// Goroutines is how many handlers run at once per topic; default 20.
 	Goroutines int
+	// ShutdownTimeout bounds how long Shutdown waits for the client to
+	// close once the handlers have returned; default 10s. The client
+	// commits offsets to every broker on the way out with no time limit
+	// of its own, so with a broker down it would never return.
+	ShutdownTimeout time.Duration
 	// Logger; default discards.
 	Logger log.Logger
 }
 
 // DefaultConsumerOptions returns the defaults listed on ConsumerOptions.
 func DefaultConsumerOptions() ConsumerOptions {
-	return ConsumerOptions{MaxReconsumeTimes: 16, Goroutines: 20, Logger: nopLogger{}}
+	return ConsumerOptions{MaxReconsumeTimes: 16, Goroutines: 20, ShutdownTimeout: 10 * time.Second, Logger: nopLogger{}}
 }
 
 func (o ConsumerOptions) withDefaults() (ConsumerOptions, error) {
@@ -96,6 +101,9 @@ func (o ConsumerOptions) withDefaults() (ConsumerOptions, error) {
 	}
 	if o.Goroutines <= 0 {
 		o.Goroutines = d.Goroutines
+	}
+	if o.ShutdownTimeout <= 0 {
+		o.ShutdownTimeout = d.ShutdownTimeout
 	}
 	if o.Logger == nil {
 		o.Logger = d.Logger
