@@ -33,10 +33,30 @@ type clientManager struct {
 	mu        sync.Mutex
 	consumers map[string]*consumerGroup
 	producers map[string]map[*remoting.Conn]*member
+	// requesters maps the REPLY_TO_CLIENT id of request messages to the
+	// connection they came on, for clients whose heartbeat has not
+	// reached this broker yet (see noteRequester).
+	requesters map[string]*remoting.Conn
 }
 
 func newClientManager() *clientManager {
-	return &clientManager{consumers: map[string]*consumerGroup{}, producers: map[string]map[*remoting.Conn]*member{}}
+	return &clientManager{
+		consumers:  map[string]*consumerGroup{},
+		producers:  map[string]map[*remoting.Conn]*member{},
+		requesters: map[string]*remoting.Conn{},
+	}
+}
+
+// noteRequester remembers that clientID sent a request message on c.
+// Java finds a requester only by its heartbeat, but client v2.1.2
+// heartbeats only brokers of topics it had sent to when its timer fired
+// (1 s after start, then every 30 s): a request sent later than that first
+// beat would get its reply refused for up to 30 s. The connection the
+// request came on is the requester's own, so replies can go there.
+func (m *clientManager) noteRequester(c *remoting.Conn, clientID string) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.requesters[clientID] = c
 }
 
 // registerConsumer records a heartbeat of a consumer group member. It
@@ -146,6 +166,11 @@ func (m *clientManager) unregister(c *remoting.Conn, producerGroup, consumerGrou
 func (m *clientManager) removeConn(c *remoting.Conn) []string {
 	m.mu.Lock()
 	defer m.mu.Unlock()
+	for id, rc := range m.requesters {
+		if rc == c {
+			delete(m.requesters, id)
+		}
+	}
 	for name, g := range m.producers {
 		delete(g, c)
 		if len(g) == 0 {
@@ -334,5 +359,5 @@ func (m *clientManager) connByClientID(clientID string) *remoting.Conn {
 			}
 		}
 	}
-	return nil
+	return m.requesters[clientID]
 }

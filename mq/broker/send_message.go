@@ -30,6 +30,11 @@ func (b *Broker) sendMessage(c *remoting.Conn, req *remoting.Command) *remoting.
 	if resp != nil {
 		return resp
 	}
+	if strings.Contains(h.properties, message.PropReplyToClient) {
+		if id, ok := message.Property(h.properties, message.PropReplyToClient); ok && id != "" {
+			b.clients.noteRequester(c, id)
+		}
+	}
 	queueID := h.queueID
 	if queueID < 0 {
 		queueID = rand.Int32N(int32(tc.WriteQueueNums))
