@@ -22,7 +22,10 @@ type Options struct {
 	DSN string
 	// MaxOpenConns caps open connections; default 20. Forced to 1 for sqlite.
 	MaxOpenConns int
-	// MaxIdleConns caps idle connections; default 10. Forced to 1 for sqlite.
+	// MaxIdleConns caps idle connections; default MaxOpenConns. With fewer,
+	// every burst above the cap closes connections after one use and opens
+	// new ones (TCP and authentication handshakes) for the next requests.
+	// Forced to 1 for sqlite.
 	MaxIdleConns int
 	// ConnMaxLifetime recycles connections; default 30m. Ignored for sqlite.
 	ConnMaxLifetime time.Duration
@@ -38,7 +41,7 @@ func DefaultOptions(driver, dsn string) Options {
 		Driver:          driver,
 		DSN:             dsn,
 		MaxOpenConns:    20,
-		MaxIdleConns:    10,
+		MaxIdleConns:    20,
 		ConnMaxLifetime: 30 * time.Minute,
 		SlowThreshold:   200 * time.Millisecond,
 	}
@@ -51,7 +54,7 @@ func (o Options) withDefaults() (Options, error) {
 		o.MaxOpenConns = d.MaxOpenConns
 	}
 	if o.MaxIdleConns == 0 {
-		o.MaxIdleConns = d.MaxIdleConns
+		o.MaxIdleConns = o.MaxOpenConns
 	}
 	if o.ConnMaxLifetime == 0 {
 		o.ConnMaxLifetime = d.ConnMaxLifetime

@@ -51,7 +51,7 @@ func loadConfig(doc []byte, useEnv bool) (config, error) {
 		dbDriver:         or(d.GetDatabase().GetDriver(), "sqlite"),
 		dbSource:         or(d.GetDatabase().GetSource(), "./data/order.db"),
 		maxOpen:          int(num(d.GetDatabase().GetMaxOpenConns(), 20)),
-		maxIdle:          int(num(d.GetDatabase().GetMaxIdleConns(), 10)),
+		maxIdle:          int(d.GetDatabase().GetMaxIdleConns()), // 0: db.Open uses maxOpen
 		connLifetime:     dur(d.GetDatabase().GetConnMaxLifetime(), time.Hour),
 		slowQuery:        dur(d.GetDatabase().GetSlowThreshold(), 200*time.Millisecond),
 		redisAddr:        or(d.GetRedis().GetAddr(), "127.0.0.1:6379"),

@@ -14,6 +14,7 @@ import (
 // stats is one buyer's tally, merged into the Result when the run ends.
 type stats struct {
 	attempted, created, awaiting, rejected, paid, abandoned, failed int
+	polls                                                           int // GETs of an order
 	soldOut                                                         bool
 	errors                                                          map[string]int
 	createLat, payLat                                               []time.Duration
@@ -112,6 +113,7 @@ func (b *buyer) await(ctx context.Context, sn, want string) (*shopapi.Order, err
 			return nil, ctx.Err()
 		case <-t.C:
 		}
+		b.st.polls++
 		o, err := b.c.GetOrder(ctx, sn)
 		switch {
 		case err != nil && ctx.Err() != nil:

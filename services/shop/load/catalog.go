@@ -2,6 +2,7 @@ package load
 
 import (
 	"context"
+	"fmt"
 	"math/rand/v2"
 	"sync"
 	"time"
@@ -57,6 +58,21 @@ func (k *catalog) inStock(ctx context.Context) []string {
 	k.busy = false
 	k.mu.Unlock()
 	return s
+}
+
+// restock adds n units to every SKU of the catalogue, out of stock or not,
+// and returns how many SKUs it restocked. It stops at the first failure.
+func restock(ctx context.Context, c *shopapi.Client, n int64) (int, error) {
+	ps, err := c.ListProducts(ctx)
+	if err != nil {
+		return 0, fmt.Errorf("load: restock: reading the catalogue: %w", err)
+	}
+	for i, p := range ps {
+		if _, err := c.Restock(ctx, p.SKU, n); err != nil {
+			return i, fmt.Errorf("load: restock %s by %d: %w", p.SKU, n, err)
+		}
+	}
+	return len(ps), nil
 }
 
 // pick chooses 1-3 distinct SKUs of skus with 1-2 units each.

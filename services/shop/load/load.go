@@ -41,12 +41,19 @@ type Options struct {
 	// Seed seeds the buyers' random choices; 0 = time based.
 	Seed uint64
 	// PollMin and PollMax bound the pause between GETs of an order: it starts
-	// at PollMin and grows by half each poll up to PollMax; default 5/50 ms.
+	// at PollMin and grows by half each poll up to PollMax; default 5 ms and
+	// the larger of 50 ms and PollMin. A latency is measured to the GET that
+	// saw the state, so it overstates the saga's own latency by up to one
+	// pause; equal values poll at a fixed interval.
 	PollMin, PollMax time.Duration
 	// WaitTimeout bounds one wait for a state; default 30 s.
 	WaitTimeout time.Duration
 	// CatalogRefresh is how old the list of in-stock SKUs may get; default 1 s.
 	CatalogRefresh time.Duration
+	// Restock adds this many units to every SKU of the catalogue before the
+	// run (POST /v1/inventory/{sku}:restock), so that a long run does not
+	// sell out within seconds; 0 (the default) = no restock.
+	Restock int64
 }
 
 // DefaultOptions returns the options of `shopctl load` without its URLs.
@@ -62,8 +69,8 @@ var (
 
 func (o *Options) validate() error {
 	switch {
-	case o.Buyers < 0, o.Orders < 0, o.Duration < 0, o.Rate < 0:
-		return fmt.Errorf("%w: negative buyers, orders, duration or rate", ErrBadOptions)
+	case o.Buyers < 0, o.Orders < 0, o.Duration < 0, o.Rate < 0, o.Restock < 0:
+		return fmt.Errorf("%w: negative buyers, orders, duration, rate or restock", ErrBadOptions)
 	case o.Duration == 0 && o.Orders == 0:
 		return fmt.Errorf("%w: need a duration or an order count", ErrBadOptions)
 	case o.PayShare < 0 || o.PayShare > 1:
@@ -78,7 +85,10 @@ func (o *Options) validate() error {
 		o.Buyers = 50
 	}
 	def(&o.PollMin, 5*time.Millisecond)
-	def(&o.PollMax, 50*time.Millisecond)
+	def(&o.PollMax, max(50*time.Millisecond, o.PollMin))
+	if o.PollMax < o.PollMin {
+		return fmt.Errorf("%w: poll max %v below poll min %v", ErrBadOptions, o.PollMax, o.PollMin)
+	}
 	def(&o.WaitTimeout, 30*time.Second)
 	def(&o.CatalogRefresh, time.Second)
 	if o.Seed == 0 {
@@ -92,9 +102,9 @@ func (o *Options) validate() error {
 
 // Run drives the shop until Duration or Orders is reached (or ctx is
 // cancelled), waits for the buyers' orders in flight, and returns the
-// result. The error is for bad options or a shop whose catalogue cannot be
-// read or has nothing in stock; failures during the run are counted in the
-// Result.
+// result. With Restock it first restocks every SKU. The error is for bad
+// options, a failed restock, or a shop whose catalogue cannot be read or
+// has nothing in stock; failures during the run are counted in the Result.
 func Run(ctx context.Context, o Options) (*Result, error) {
 	if err := o.validate(); err != nil {
 		return nil, err
@@ -102,6 +112,12 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 	c, err := shopapi.New(shopapi.Options{OrderURL: o.OrderURL, InventoryURL: o.InventoryURL, PaymentURL: o.PaymentURL, HTTP: o.HTTP})
 	if err != nil {
 		return nil, fmt.Errorf("load: %w", err)
+	}
+	var restocked int
+	if o.Restock > 0 {
+		if restocked, err = restock(ctx, c, o.Restock); err != nil {
+			return nil, err
+		}
 	}
 	cat := &catalog{c: c, every: o.CatalogRefresh}
 	if skus, err := cat.refresh(ctx); err != nil {
@@ -123,5 +139,7 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 		}()
 	}
 	wg.Wait()
-	return newResult(o, time.Since(start), stats), nil
+	r := newResult(o, time.Since(start), stats)
+	r.RestockedSKUs = restocked
+	return r, nil
 }

@@ -49,6 +49,13 @@ func TestRunAgainstFake(t *testing.T) {
 				t.Errorf("want 30 abandoned, none paid")
 			}
 		}},
+		{"fixed poll interval", 1000, func(o *Options) {
+			o.Orders, o.PayShare, o.PollMin, o.PollMax = 20, 1, time.Millisecond, time.Millisecond
+		}, 0, func(t *testing.T, r *Result) {
+			if r.Paid != 20 || r.Polls < 2*r.Created {
+				t.Errorf("want 20 paid orders, each polled at least once per wait")
+			}
+		}},
 		{"rate and duration", 1000, func(o *Options) { o.Duration, o.Rate, o.PayShare = time.Second, 40, 0.8 }, 0, func(t *testing.T, r *Result) {
 			if r.Attempted == 0 || r.Attempted > 40 {
 				t.Errorf("want 1..40 attempts at 40/s for 1 s")
@@ -102,7 +109,7 @@ func TestRunAgainstFake(t *testing.T) {
 				t.Fatalf("result:\n%s", out.String())
 			}
 			t.Logf("result:\n%s", out.String())
-			for _, s := range []string{"create->awaiting", "pay->paid", "throughput: created", "orders: attempted"} {
+			for _, s := range []string{"create->awaiting", "pay->paid", "throughput: created", "orders: attempted", "polls: "} {
 				if !strings.Contains(out.String(), s) {
 					t.Fatalf("table lacks %q:\n%s", s, out.String())
 				}
@@ -138,6 +145,9 @@ func checkSums(t *testing.T, r *Result) {
 	}
 	if r.Awaiting < r.Paid+r.Abandoned || r.Awaiting > r.Paid+r.Abandoned+r.Failed {
 		t.Errorf("awaiting %d not within paid+abandoned %d .. +failed %d", r.Awaiting, r.Paid+r.Abandoned, r.Failed)
+	}
+	if r.Created > 0 && r.Polls < r.Created {
+		t.Errorf("%d polls for %d created orders: every order is polled at least once", r.Polls, r.Created)
 	}
 	if r.CreateToAwaiting.Count() != r.Awaiting || r.PayToPaid.Count() != r.Paid {
 		t.Errorf("samples %d/%d for awaiting %d / paid %d", r.CreateToAwaiting.Count(), r.PayToPaid.Count(), r.Awaiting, r.Paid)
@@ -199,6 +209,9 @@ func TestRunSetupErrors(t *testing.T) {
 		{"no limit", empty, func(o *Options) { o.Duration, o.Orders = 0, 0 }, ErrBadOptions},
 		{"pay share above 1", empty, func(o *Options) { o.PayShare = 1.5 }, ErrBadOptions},
 		{"negative buyers", empty, func(o *Options) { o.Buyers = -1 }, ErrBadOptions},
+		{"poll max below poll min", empty, func(o *Options) { o.PollMin, o.PollMax = 20*time.Millisecond, 10*time.Millisecond }, ErrBadOptions},
+		{"negative restock", empty, func(o *Options) { o.Restock = -1 }, ErrBadOptions},
+		{"restock of an empty shop", empty, func(o *Options) { o.Restock = 10 }, ErrSoldOut},
 		{"nothing in stock", empty, nil, ErrSoldOut},
 		{"shop down", down, nil, nil},
 		{"bad url", empty, func(o *Options) { o.PaymentURL = "nope" }, shopapi.ErrBadURL},
@@ -215,6 +228,81 @@ func TestRunSetupErrors(t *testing.T) {
 			if err == nil || r != nil || (tc.want != nil && !errors.Is(err, tc.want)) {
 				t.Fatalf("Run = %v, %v; want %v", r, err, tc.want)
 			}
+		})
+	}
+}
+
+func TestRunRestock(t *testing.T) {
+	tests := []struct {
+		name    string
+		stock   int64 // per SKU before the run
+		restock int64
+		// failRestock makes every POST .../{sku}:restock fail with 503.
+		failRestock bool
+		wantErr     bool
+		wantTotal   int64 // per SKU after the run
+		check       func(t *testing.T, r *Result)
+	}{
+		{"restock keeps the run going", 2, 500, false, false, 502, func(t *testing.T, r *Result) {
+			if r.Paid != 80 || r.Rejected != 0 || r.SoldOut || r.RestockedSKUs != 4 || r.Restock != 500 {
+				t.Errorf("want 80 paid, none rejected, 4 SKUs restocked by 500")
+			}
+		}},
+		{"sold out SKUs are restocked too", 0, 300, false, false, 300, func(t *testing.T, r *Result) {
+			if r.Paid != 80 || r.RestockedSKUs != 4 {
+				t.Errorf("want 80 paid, 4 SKUs restocked")
+			}
+		}},
+		{"no restock runs out", 2, 0, false, false, 2, func(t *testing.T, r *Result) {
+			if (r.Rejected == 0 && !r.SoldOut) || r.RestockedSKUs != 0 {
+				t.Errorf("want the run to run out of stock without a restock")
+			}
+		}},
+		{"failed restock stops the run", 2, 100, true, true, 2, nil},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			shop := fakeShop(tc.stock)
+			shop.OnRequest = func(r *http.Request, st *shopapitest.State) *shopapi.Error {
+				if tc.failRestock && strings.HasSuffix(r.URL.Path, ":restock") {
+					return &shopapi.Error{Status: 503, Reason: shopapi.ReasonUnavailable, Message: "injected"}
+				}
+				return nil
+			}
+			srv := shop.Start()
+			defer srv.Close()
+			so := srv.Options()
+			o := Options{OrderURL: so.OrderURL, InventoryURL: so.InventoryURL, PaymentURL: so.PaymentURL,
+				Buyers: 8, Seed: 3, Orders: 80, PayShare: 1, CatalogRefresh: time.Nanosecond, Restock: tc.restock}
+			r, err := Run(context.Background(), o)
+			if tc.wantErr {
+				if err == nil || r != nil || !strings.Contains(err.Error(), "restock") {
+					t.Fatalf("Run = %v, %v; want a restock error", r, err)
+				}
+			} else {
+				if err != nil {
+					t.Fatal(err)
+				}
+				var out strings.Builder
+				if err := r.Write(&out); err != nil {
+					t.Fatal(err)
+				}
+				if got := strings.Contains(out.String(), "restocked: "); got != (tc.restock > 0) {
+					t.Errorf("restock line printed = %v, want %v:\n%s", got, tc.restock > 0, out.String())
+				}
+				checkSums(t, r)
+				tc.check(t, r)
+				if t.Failed() {
+					t.Fatalf("result:\n%s", out.String())
+				}
+			}
+			shop.Do(func(st *shopapitest.State) {
+				for _, sku := range []string{"A", "B", "C", "D"} {
+					if got := st.Stock(sku).Total; got != tc.wantTotal {
+						t.Errorf("sku %s: total %d, want %d", sku, got, tc.wantTotal)
+					}
+				}
+			})
 		})
 	}
 }

@@ -37,9 +37,11 @@ func (l Latency) Max() time.Duration { return l.Percentile(100) }
 // Rejected, Paid, Abandoned or Failed; Attempted minus Created is the number
 // of failed creates.
 type Result struct {
-	Buyers   int
-	PayShare float64
-	Elapsed  time.Duration // from start until the last buyer finished
+	Buyers        int
+	PayShare      float64
+	Restock       int64         // units added to each SKU before the run
+	RestockedSKUs int           // SKUs restocked before the run
+	Elapsed       time.Duration // from start until the last buyer finished
 
 	Attempted int  // POST /v1/orders sent
 	Created   int  // accepted by the order service
@@ -48,6 +50,7 @@ type Result struct {
 	Paid      int  // paid and seen PAID
 	Abandoned int  // left unpaid on purpose
 	Failed    int  // created orders whose flow ended in an error
+	Polls     int  // GET /v1/orders/{order_sn} sent while waiting for a state
 	SoldOut   bool // buyers stopped because nothing was in stock
 
 	// Errors counts errors by kind ("create: 503 UNAVAILABLE", "await:
@@ -60,7 +63,7 @@ type Result struct {
 }
 
 func newResult(o Options, elapsed time.Duration, all []stats) *Result {
-	r := &Result{Buyers: o.Buyers, PayShare: o.PayShare, Elapsed: elapsed, Errors: map[string]int{}}
+	r := &Result{Buyers: o.Buyers, PayShare: o.PayShare, Restock: o.Restock, Elapsed: elapsed, Errors: map[string]int{}}
 	for _, s := range all {
 		r.Attempted += s.attempted
 		r.Created += s.created
@@ -69,6 +72,7 @@ func newResult(o Options, elapsed time.Duration, all []stats) *Result {
 		r.Paid += s.paid
 		r.Abandoned += s.abandoned
 		r.Failed += s.failed
+		r.Polls += s.polls
 		r.SoldOut = r.SoldOut || s.soldOut
 		for k, n := range s.errors {
 			r.Errors[k] += n
@@ -94,10 +98,16 @@ func (r *Result) PerSecond(n int) float64 {
 func (r *Result) Write(w io.Writer) error {
 	var b strings.Builder
 	fmt.Fprintf(&b, "load: %d buyers, pay share %.2f, %s\n", r.Buyers, r.PayShare, r.Elapsed.Round(time.Millisecond))
+	if r.Restock > 0 {
+		fmt.Fprintf(&b, "restocked: %d SKUs by %d units each before the run\n", r.RestockedSKUs, r.Restock)
+	}
 	fmt.Fprintf(&b, "orders: attempted %d, created %d, awaiting payment %d, rejected (out of stock) %d, paid %d, abandoned %d, failed %d\n",
 		r.Attempted, r.Created, r.Awaiting, r.Rejected, r.Paid, r.Abandoned, r.Failed)
 	fmt.Fprintf(&b, "throughput: created %.1f orders/s, paid (created -> paid end to end) %.1f orders/s\n",
 		r.PerSecond(r.Created), r.PerSecond(r.Paid))
+	if r.Created > 0 {
+		fmt.Fprintf(&b, "polls: %d GETs of orders while waiting, %.1f per created order\n", r.Polls, float64(r.Polls)/float64(r.Created))
+	}
 	if r.SoldOut {
 		b.WriteString("note: buyers stopped early, nothing left in stock\n")
 	}

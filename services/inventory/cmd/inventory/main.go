@@ -7,6 +7,9 @@
 //
 // SAGASHOP_* environment variables override the placeholders of the
 // configuration; SIGINT or SIGTERM stops it gracefully.
+//
+// SAGASHOP_DEBUG_ADDR (for example 127.0.0.1:6061) serves Go's profiler
+// under /debug/pprof/ on that address.
 package main
 
 import (
@@ -54,6 +57,12 @@ func run() int {
 		return 1
 	}
 	defer cleanup()
+	stopDebug, err := kit.StartDebugFromEnv(os.Getenv)
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "inventory: %v\n", err)
+		return 1
+	}
+	defer func() { _ = stopDebug() }()
 	if err := a.Run(); err != nil {
 		fmt.Fprintf(os.Stderr, "inventory: %v\n", err)
 		return 1

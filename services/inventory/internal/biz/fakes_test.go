@@ -91,7 +91,7 @@ func (r stockRepo) List(ctx context.Context) ([]Stock, error) {
 	return out, nil
 }
 
-func (r stockRepo) GetMany(ctx context.Context, skus []string) (map[string]Stock, error) {
+func (r stockRepo) LockMany(ctx context.Context, skus []string) (map[string]Stock, error) {
 	out := map[string]Stock{}
 	for _, s := range skus {
 		if st, ok := r.stocks[s]; ok {

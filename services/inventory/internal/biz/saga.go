@@ -80,8 +80,8 @@ func (uc *Usecase) apply(ctx context.Context, e OrderEvent) error {
 	return nil
 }
 
-// reserve reserves every line or none. Stock rows are read and then
-// updated in SKU order; a short line records a REJECTED reservation
+// reserve reserves every line or none. Stock rows are locked, read and
+// then updated in SKU order; a short line records a REJECTED reservation
 // (without lines: stock:rejected names the short SKU) and touches no stock
 // row.
 func (uc *Usecase) reserve(ctx context.Context, orderSN string, lines []event.Line) error {
@@ -90,7 +90,7 @@ func (uc *Usecase) reserve(ctx context.Context, orderSN string, lines []event.Li
 	for i, l := range req {
 		skus[i] = l.SKU
 	}
-	stocks, err := uc.stocks.GetMany(ctx, skus)
+	stocks, err := uc.stocks.LockMany(ctx, skus)
 	if err != nil {
 		return fmt.Errorf("read stocks: %w", err)
 	}
@@ -140,13 +140,13 @@ func firstShort(req []event.Line, stocks map[string]Stock) (event.StockRejectedP
 }
 
 // move applies f (Stock.Sell or Stock.Release) to every line of r in SKU
-// order and sets r's status to to.
+// order (the rows locked first, as in reserve) and sets r's status to to.
 func (uc *Usecase) move(ctx context.Context, r Reservation, to ReservationStatus, f func(Stock, int32) Stock) error {
 	skus := make([]string, len(r.Lines))
 	for i, l := range r.Lines {
 		skus[i] = l.SKU
 	}
-	stocks, err := uc.stocks.GetMany(ctx, skus)
+	stocks, err := uc.stocks.LockMany(ctx, skus)
 	if err != nil {
 		return fmt.Errorf("read stocks: %w", err)
 	}

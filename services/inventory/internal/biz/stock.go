@@ -70,8 +70,13 @@ type StockRepo interface {
 	Get(ctx context.Context, sku string) (Stock, error)
 	// List returns every stock row ordered by SKU.
 	List(ctx context.Context) ([]Stock, error)
-	// GetMany returns the stock rows among skus that exist, keyed by SKU.
-	GetMany(ctx context.Context, skus []string) (map[string]Stock, error)
+	// LockMany returns the stock rows among skus that exist, keyed by SKU,
+	// and locks them (in SKU order) until the transaction in ctx ends, so
+	// that concurrent transactions on the same SKUs queue for the rows
+	// instead of reading a version that is stale by the time they Update
+	// it. Outside a transaction, or on SQLite (one writer at a time), it
+	// only reads.
+	LockMany(ctx context.Context, skus []string) (map[string]Stock, error)
 	// Update stores s's counters if the row still has s.Version, and bumps
 	// the version; a changed row is an error matching idem.ErrConflict.
 	Update(ctx context.Context, s Stock) error

@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
 
 	"github.com/sagashop/sagashop/pkg/db"
 	v1 "github.com/sagashop/sagashop/services/inventory/api/inventory/v1"
@@ -64,13 +65,21 @@ func (r stockRepo) List(ctx context.Context) ([]biz.Stock, error) {
 	return out, nil
 }
 
-func (r stockRepo) GetMany(ctx context.Context, skus []string) (map[string]biz.Stock, error) {
+// LockMany reads with SELECT ... FOR UPDATE (gorm's SQLite dialect drops
+// the clause). Without the lock, a MySQL transaction reads the rows from
+// its snapshot, and under load another handler has nearly always committed
+// a newer version of a popular SKU by the time of the Update: the
+// optimistic check then fails over and over, and handlers give up. ORDER BY
+// sku makes every transaction take the row locks in the same order.
+func (r stockRepo) LockMany(ctx context.Context, skus []string) (map[string]biz.Stock, error) {
 	out := make(map[string]biz.Stock, len(skus))
 	if len(skus) == 0 {
 		return out, nil
 	}
 	var ms []stockModel
-	if err := r.d.tx.DB(ctx).Select(stockColumns).Where("sku IN ?", skus).Find(&ms).Error; err != nil {
+	err := r.d.tx.DB(ctx).Clauses(clause.Locking{Strength: clause.LockingStrengthUpdate}).
+		Select(stockColumns).Where("sku IN ?", skus).Order("sku").Find(&ms).Error
+	if err != nil {
 		return nil, fmt.Errorf("data: get stocks: %w", err)
 	}
 	for _, m := range ms {

@@ -44,7 +44,7 @@ func (f fakeStocks) Get(ctx context.Context, sku string) (biz.Stock, error) {
 	return st, nil
 }
 func (f fakeStocks) List(ctx context.Context) ([]biz.Stock, error) { return nil, nil }
-func (f fakeStocks) GetMany(ctx context.Context, skus []string) (map[string]biz.Stock, error) {
+func (f fakeStocks) LockMany(ctx context.Context, skus []string) (map[string]biz.Stock, error) {
 	out := map[string]biz.Stock{}
 	for _, s := range skus {
 		if st, ok := f.stocks[s]; ok {

@@ -7,6 +7,9 @@
 // SAGASHOP_FAULT (test only) is a comma-separated list of fault points
 // ("order.before_local_commit", "order.after_local_commit"): when CreateOrder
 // reaches one, the process kills itself with SIGKILL.
+//
+// SAGASHOP_DEBUG_ADDR (for example 127.0.0.1:6061) serves Go's profiler
+// under /debug/pprof/ on that address.
 package main
 
 import (
@@ -58,6 +61,12 @@ func run() int {
 		return 1
 	}
 	defer cleanup()
+	stopDebug, err := kit.StartDebugFromEnv(os.Getenv)
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "order: %v\n", err)
+		return 1
+	}
+	defer func() { _ = stopDebug() }()
 	if err := a.Run(); err != nil {
 		fmt.Fprintf(os.Stderr, "order: %v\n", err)
 		return 1

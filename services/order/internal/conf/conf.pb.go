@@ -571,7 +571,7 @@ type Data_Database struct {
 	Source string `protobuf:"bytes,2,opt,name=source,proto3" json:"source,omitempty"`
 	// max_open_conns defaults to 20 (sqlite: always 1).
 	MaxOpenConns int32 `protobuf:"varint,3,opt,name=max_open_conns,json=maxOpenConns,proto3" json:"max_open_conns,omitempty"`
-	// max_idle_conns defaults to 10.
+	// max_idle_conns defaults to max_open_conns.
 	MaxIdleConns int32 `protobuf:"varint,4,opt,name=max_idle_conns,json=maxIdleConns,proto3" json:"max_idle_conns,omitempty"`
 	// conn_max_lifetime defaults to 1h.
 	ConnMaxLifetime *durationpb.Duration `protobuf:"bytes,5,opt,name=conn_max_lifetime,json=connMaxLifetime,proto3" json:"conn_max_lifetime,omitempty"`

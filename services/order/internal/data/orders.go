@@ -2,7 +2,6 @@ package data
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"time"
 
@@ -43,21 +42,43 @@ func (r *orderRepo) Create(ctx context.Context, o *biz.Order) error {
 	return nil
 }
 
-// Get implements biz.OrderRepo.
+// Get implements biz.OrderRepo. One query reads the order and its items
+// (a LEFT JOIN, one row per item): GET /v1/orders/{sn}, which clients poll,
+// and every saga step read an order this way, and the join saves a round
+// trip on each.
 func (r *orderRepo) Get(ctx context.Context, sn string) (*biz.Order, error) {
-	gdb := r.tx.DB(ctx)
-	var m orderModel
-	if err := gdb.Where("order_sn = ?", sn).Take(&m).Error; err != nil {
-		if errors.Is(err, gorm.ErrRecordNotFound) {
-			return nil, v1.ErrorOrderNotFound("order %q not found", sn)
-		}
+	var rows []orderItemRow
+	err := r.tx.DB(ctx).Table("orders AS o").
+		Select("o.*, i.sku AS item_sku, i.line_no AS item_line_no, i.name AS item_name, "+
+			"i.quantity AS item_quantity, i.unit_price AS item_unit_price").
+		Joins("LEFT JOIN order_items AS i ON i.order_sn = o.order_sn").
+		Where("o.order_sn = ?", sn).Order("i.line_no").Find(&rows).Error
+	if err != nil {
 		return nil, fmt.Errorf("data: get order %s: %w", sn, err)
 	}
-	items, err := r.items(gdb, []string{sn})
-	if err != nil {
-		return nil, err
+	if len(rows) == 0 {
+		return nil, v1.ErrorOrderNotFound("order %q not found", sn)
 	}
-	return toBiz(m, items[sn]), nil
+	var items []orderItemModel
+	for _, row := range rows {
+		if row.ItemSKU != nil { // NULL: an order without items (the join found none)
+			items = append(items, orderItemModel{OrderSN: sn, SKU: *row.ItemSKU, LineNo: row.ItemLineNo,
+				Name: row.ItemName, Quantity: row.ItemQuantity, UnitPrice: row.ItemUnitPrice})
+		}
+	}
+	return toBiz(rows[0].Order, items), nil
+}
+
+// orderItemRow is a row of Get's join: the order's columns and one item's.
+// Only ItemSKU tells whether the row has an item; the other item columns
+// scan NULL as their zero value.
+type orderItemRow struct {
+	Order         orderModel `gorm:"embedded"`
+	ItemSKU       *string    `gorm:"column:item_sku"`
+	ItemLineNo    int        `gorm:"column:item_line_no"`
+	ItemName      string     `gorm:"column:item_name"`
+	ItemQuantity  int32      `gorm:"column:item_quantity"`
+	ItemUnitPrice int64      `gorm:"column:item_unit_price"`
 }
 
 // Exists implements biz.OrderRepo.

@@ -129,3 +129,41 @@ func sns(orders []*biz.Order) []string {
 	}
 	return out
 }
+
+// TestOrderRepoGetJoin checks Get's one-query join: items in line order,
+// and an order without items (not made by CreateOrder, which refuses an
+// empty order) read with none rather than a phantom line.
+func TestOrderRepoGetJoin(t *testing.T) {
+	dbtest.Each(t, Migrations(), func(t *testing.T, gdb *gorm.DB) {
+		ctx := context.Background()
+		repo := NewOrderRepo(db.NewTx(gdb))
+		three := newOrder("SN-3", biz.StatusCreated, t0)
+		three.Items = append(three.Items, biz.Item{SKU: "SKU-M", Name: "Mango", Quantity: 3, UnitPrice: 1})
+		empty := newOrder("SN-0", biz.StatusCreated, t0)
+		empty.Items = nil
+		tests := []struct {
+			name string
+			o    *biz.Order
+		}{
+			{"three items", three},
+			{"no items", empty},
+		}
+		for _, tt := range tests {
+			t.Run(tt.name, func(t *testing.T) {
+				if err := repo.Create(ctx, tt.o); err != nil {
+					t.Fatal(err)
+				}
+				got, err := repo.Get(ctx, tt.o.SN)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if got.SN != tt.o.SN || got.ID != tt.o.ID || got.TotalAmount != tt.o.TotalAmount || len(got.Items) != len(tt.o.Items) {
+					t.Fatalf("Get = %+v, want %+v", got, tt.o)
+				}
+				if len(tt.o.Items) > 0 && !slices.Equal(got.Items, tt.o.Items) {
+					t.Fatalf("items = %+v, want %+v", got.Items, tt.o.Items)
+				}
+			})
+		}
+	})
+}

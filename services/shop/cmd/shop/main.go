@@ -20,6 +20,7 @@ import (
 
 	"github.com/go-kratos/kratos/v2/log"
 
+	"github.com/sagashop/sagashop/pkg/kit"
 	"github.com/sagashop/sagashop/pkg/messaging"
 	"github.com/sagashop/sagashop/services/shop/embedded"
 )
@@ -32,7 +33,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("shop", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	var o embedded.Options
-	var logLevel string
+	var logLevel, debugAddr string
 	fs.StringVar(&o.DataDir, "data", "data", "`dir` for the broker store and the SQLite files")
 	fs.StringVar(&o.DelayLevels, "message-delay-level", embedded.DemoDelayLevels, "the broker's delay `table`; level 16 is the payment timeout")
 	fs.StringVar(&o.Host, "host", "127.0.0.1", "`address` every listener binds")
@@ -47,6 +48,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	fs.DurationVar(&o.SweepInterval, "sweep-interval", 5*time.Second, "how often the order service looks for overdue unpaid orders")
 	fs.DurationVar(&o.SweepGrace, "sweep-grace", 15*time.Second, "how long past its deadline an unpaid order waits for its timeout message before the sweep cancels it")
 	fs.StringVar(&logLevel, "log-level", "warn", "service log level: debug, info, warn or error")
+	fs.StringVar(&debugAddr, "debug-addr", "", "serve Go's profiler under /debug/pprof/ on this `address` (e.g. 127.0.0.1:6060); off when empty")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0
@@ -63,6 +65,15 @@ func run(args []string, stdout, stderr io.Writer) int {
 	// process-wide loggers; send both through the same filter.
 	log.SetLogger(o.Logger)
 	messaging.SetClientLogger(o.Logger, logLevel)
+
+	if debugAddr != "" {
+		d, err := kit.StartDebugServer(debugAddr)
+		if err != nil {
+			fmt.Fprintln(stderr, "shop:", err)
+			return 1
+		}
+		defer func() { _ = d.Close() }()
+	}
 
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
