@@ -75,4 +75,3 @@ func StartDebugFromEnv(getenv func(string) string) (closeFn func() error, err er
 	}
 	return d.Close, nil
 }
-
