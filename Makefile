@@ -68,7 +68,7 @@ tools: ## build the protoc plugins pinned in go.mod into bin/tools
 	@for p in $(PROTO_PLUGINS); do $(GO) build -o $(TOOLS)/$$p $$($(GO) list -f '{{.ImportPath}}' tool | grep "/$$p\(/v2\)\?$$") || exit 1; done
 
 generate: tools ## regenerate the *.pb.go files from services/*/api and services/*/internal/conf
-	@command -v protoc >/dev/null || { echo "generate: protoc not found (apt-get install protobuf-compiler)" >&2; exit 1; }
+	@command -v protoc >/dev/null || { echo "generate: protoc not found (apt-get install protobuf-compiler libprotobuf-dev)" >&2; exit 1; }
 	@inc=$$($(GO) list -m -f '{{.Dir}}' github.com/go-kratos/kratos/v2)/third_party; \
 	plugins="$(foreach p,$(PROTO_PLUGINS),--plugin=$(p)=$(TOOLS)/$(p))"; \
 	api=$$(find services -path '*/api/*' -name '*.proto' | sort); \

@@ -60,27 +60,37 @@ func (r row) message() messaging.Message {
 
 // Add inserts r into outbox_events through tx, which must be the business
 // transaction that decided the event (the row commits or rolls back with
-// it). To have the relay send it at once after the commit, register
-// db.AfterCommit(ctx, relay.Notify) or use Relay.Add. Adding an event id
-// that is still in the table is a no-op: event ids are deterministic, so it
-// is the same event.
+// it). The relay's poll sends the row after the commit; Relay.Add hands it
+// to the relay at once instead. Adding an event id that is still in the
+// table is a no-op: event ids are deterministic, so it is the same event.
 func Add(ctx context.Context, tx *gorm.DB, r Record) error {
+	_, _, err := insert(ctx, tx, r)
+	return err
+}
+
+// insert is Add; it returns the inserted row with its id, and fresh false
+// when the event id was already in the table (then rw is not a row).
+func insert(ctx context.Context, tx *gorm.DB, r Record) (rw row, fresh bool, err error) {
 	if err := r.validate(); err != nil {
-		return err
+		return row{}, false, err
 	}
 	keys := r.Keys
 	if len(keys) == 0 {
 		keys = []string{r.EventID}
 	}
-	rw := row{
+	rw = row{
 		EventID: r.EventID, Topic: r.Topic, Tag: r.Tag, MsgKeys: strings.Join(keys, " "),
 		Body: r.Body, DelayLevel: r.DelayLevel, CreatedAt: tx.NowFunc(),
 	}
-	err := tx.Session(&gorm.Session{NewDB: true, Context: ctx}).Create(&rw).Error
-	if err != nil && !db.IsDuplicateKey(err) {
-		return fmt.Errorf("outbox: add %s: %w", r.EventID, err)
+	err = tx.Session(&gorm.Session{NewDB: true, Context: ctx}).Create(&rw).Error
+	switch {
+	case err == nil:
+		return rw, true, nil
+	case db.IsDuplicateKey(err):
+		return row{}, false, nil
+	default:
+		return row{}, false, fmt.Errorf("outbox: add %s: %w", r.EventID, err)
 	}
-	return nil
 }
 
 func (r Record) validate() error {

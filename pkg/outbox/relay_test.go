@@ -37,12 +37,17 @@ func TestRelaySendsInOrder(t *testing.T) {
 		}
 		addAll(t, gdb, ids)
 		s := &fakeSender{}
-		startRelay(t, outbox.RelayOptions{DB: gdb, Sender: s, BatchSize: 100})
+		n := countStatements(t, gdb)
+		startRelay(t, outbox.RelayOptions{DB: gdb, Sender: s, BatchSize: 100, PollInterval: time.Hour})
 		waitFor(t, 10*time.Second, "all rows sent", func() bool { return len(s.ids()) == len(ids) })
 		if got := s.ids(); !slices.Equal(got, ids) {
 			t.Fatalf("sent %v..., want id order", got[:5])
 		}
 		waitFor(t, 5*time.Second, "table empty", func() bool { return rows(t, gdb) == 0 })
+		// batches of 100, 100 and 50: one read and one delete each
+		if r, d := n.reads.Load(), n.deletes.Load(); r != 3 || d != 3 {
+			t.Fatalf("%d reads and %d deletes for 250 rows, want 3 and 3", r, d)
+		}
 		m := s.sent[0]
 		want := messaging.Message{Topic: "order", Tag: "created", Keys: []string{ids[0], "SN1"}, Body: []byte(`{"event_id":"` + ids[0] + `"}`)}
 		if fmt.Sprint(m) != fmt.Sprint(want) {
@@ -57,7 +62,7 @@ func TestRelayKeepsRowWhenSendFails(t *testing.T) {
 		var failures atomic.Int32
 		var broken atomic.Bool
 		broken.Store(true)
-		s := &fakeSender{fail: func(m messaging.Message) error {
+		s := &fakeSender{fail: func(_ context.Context, m messaging.Message) error {
 			if m.Keys[0] == "e2" && broken.Load() {
 				failures.Add(1)
 				return errBroker
@@ -82,41 +87,26 @@ func TestRelayKeepsRowWhenSendFails(t *testing.T) {
 	})
 }
 
+// TestRelayNotifyWakes: rows added with outbox.Add wait for a read of the
+// table, which a Notify brings at once.
 func TestRelayNotifyWakes(t *testing.T) {
 	dbtest.Each(t, dbtest.Common(), func(t *testing.T, gdb *gorm.DB) {
 		s := &fakeSender{}
+		n := countStatements(t, gdb)
 		r := startRelay(t, outbox.RelayOptions{DB: gdb, Sender: s, PollInterval: time.Hour})
-		time.Sleep(50 * time.Millisecond) // the first, empty round is over
+		waitFor(t, 2*time.Second, "the start-up read", func() bool { return n.reads.Load() == 1 })
 
-		tx := db.NewTx(gdb)
-		add := func(id string, fail bool) error {
-			return tx.InTx(context.Background(), func(ctx context.Context) error {
-				if err := r.Add(ctx, tx.DB(ctx), record(id)); err != nil {
-					return err
-				}
-				if fail {
-					return errBroker
-				}
-				return nil
-			})
-		}
-		if err := add("rolled-back", true); err == nil {
-			t.Fatal("want the tx error")
-		}
-		if err := outbox.Add(context.Background(), gdb, record("quiet")); err != nil {
-			t.Fatal(err)
-		}
-		time.Sleep(200 * time.Millisecond)
+		addAll(t, gdb, []string{"quiet1", "quiet2"})
+		time.Sleep(100 * time.Millisecond)
 		if got := s.ids(); len(got) != 0 {
 			t.Fatalf("sent %v without a Notify", got)
 		}
-		if err := add("loud", false); err != nil { // notifies after the commit
-			t.Fatal(err)
-		}
+		r.Notify()
 		waitFor(t, 2*time.Second, "rows sent after Notify", func() bool { return len(s.ids()) == 2 })
-		if got := s.ids(); !slices.Equal(got, []string{"quiet", "loud"}) {
+		if got := s.ids(); !slices.Equal(got, []string{"quiet1", "quiet2"}) {
 			t.Fatalf("sent %v", got)
 		}
+		waitFor(t, 2*time.Second, "table empty", func() bool { return rows(t, gdb) == 0 })
 		for range 100 {
 			r.Notify() // never blocks
 		}

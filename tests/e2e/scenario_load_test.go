@@ -55,7 +55,7 @@ func testLoadWithRestarts(t *testing.T, s *stack) {
 	res, err := load.Run(context.Background(), load.Options{
 		OrderURL: s.url("order"), InventoryURL: s.url("inventory"), PaymentURL: s.url("payment"),
 		HTTP: s.newHTTPClient(2 * loadBuyers), Buyers: loadBuyers, Duration: loadDuration, Rate: loadRate,
-		PayShare: 0.8, Seed: seed, PollMin: 50 * time.Millisecond, PollMax: 500 * time.Millisecond,
+		PayShare: 0.8, Seed: seed,
 		WaitTimeout: 45 * time.Second,
 	})
 	stopChaos()

@@ -16,10 +16,6 @@
 #   --rate R          orders/s across all buyers, 0 = as fast as they go (default 0)
 #   --pay-share S     share of orders paid, 0..1 (default 1: every order paid)
 #   --restock N       units added to every SKU before the run (default 1000000)
-#   --poll-min D, --poll-max D
-#                     shopctl load's pauses between GETs of an order (default
-#                     its own, 5ms growing by half to 50ms); equal values poll
-#                     at a fixed interval, which bounds the latency's error
 #   --warmup D        a load run whose figures are discarded, first (default 5s;
 #                     0 = none); it also makes the measured run pay for the
 #                     order:timeout messages of earlier orders, as a shop in a
@@ -80,7 +76,7 @@ set -euo pipefail
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 mode=mariadb duration=30s buyers=50 rate=0 pay_share=1 restock=1000000 warmup=5s payment_timeout=60s
 flush_commit="" quiet_wait=60 keep=0 profile=0 sql_log=0
-extra=() extra_poll=()
+extra=()
 while (($#)); do
 	case "$1" in
 	--mode) mode="$2"; shift 2 ;;
@@ -89,8 +85,6 @@ while (($#)); do
 	--rate) rate="$2"; shift 2 ;;
 	--pay-share) pay_share="$2"; shift 2 ;;
 	--restock) restock="$2"; shift 2 ;;
-	--poll-min) extra_poll+=(-poll-min "$2"); shift 2 ;;
-	--poll-max) extra_poll+=(-poll-max "$2"); shift 2 ;;
 	--warmup) warmup="$2"; shift 2 ;;
 	--payment-timeout) payment_timeout="$2"; shift 2 ;;
 	--flush-log-at-trx-commit) flush_commit="$2"; shift 2 ;;
@@ -347,7 +341,7 @@ log "shop up: ${urls[*]}"
 if [[ "${warmup}" != 0 && "${warmup}" != 0s ]]; then
 	log "warm-up: ${warmup} (figures discarded, in ${logs}/warmup.txt)"
 	"${bin}/shopctl" load "${urls[@]}" -buyers "${buyers}" -duration "${warmup}" -rate "${rate}" \
-		-pay-share "${pay_share}" -restock "${restock}" "${extra_poll[@]}" "${extra[@]}" >"${logs}/warmup.txt" 2>&1
+		-pay-share "${pay_share}" -restock "${restock}" "${extra[@]}" >"${logs}/warmup.txt" 2>&1
 	restock=0 # done once
 fi
 
@@ -380,7 +374,7 @@ fi
 busy0="$(busy_jiffies)" irq0="$(softirq_jiffies)" t0="${EPOCHREALTIME}"
 
 load_cmd=("${bin}/shopctl" load "${urls[@]}" -buyers "${buyers}" -duration "${duration}" -rate "${rate}"
-	-pay-share "${pay_share}" -restock "${restock}" "${extra_poll[@]}" "${extra[@]}")
+	-pay-share "${pay_share}" -restock "${restock}" "${extra[@]}")
 echo "run.sh: mode ${mode}: shopctl load ${load_cmd[*]:2}" | sed "s|${bin}/||g" >"${logs}/load.txt"
 TIMEFORMAT="%U %S"
 { time "${load_cmd[@]}" >>"${logs}/load.txt" 2>&1; } 2>"${logs}/shopctl-cpu.txt" || load_rc=$?

@@ -99,7 +99,8 @@ func build(o Options, c config, closers *[]func() error) (*kratos.App, error) {
 		return nil, fmt.Errorf("order: topics: %w", err)
 	}
 	tx := db.NewTx(gdb)
-	orders := data.NewOrderRepo(tx)
+	changes := biz.NewNotifier() // wakes blocking GETs after an order's change commits
+	orders := data.NewNotifyingOrderRepo(tx, changes)
 	b, err := newBroker(c, orders, logger, closers)
 	if err != nil {
 		return nil, err
@@ -110,10 +111,10 @@ func build(o Options, c config, closers *[]func() error) (*kratos.App, error) {
 	}
 	uc, err := biz.NewOrderUsecase(biz.Options{
 		Orders: orders, Tx: tx, Dedup: data.NewDeduper(tx, c.group),
-		Events:         data.NewEventPublisher(tx, relay.Notify),
+		Events:         data.NewEventPublisher(tx, relay),
 		Created:        data.NewCreatedPublisher(b.txProducer, logger),
 		Timeouts:       data.NewTimeoutScheduler(b.producer),
-		Catalogue:      data.NewCatalogue(inventoryv1.NewInventoryClient(conn)),
+		Catalogue:      data.NewCatalogue(inventoryv1.NewInventoryClient(conn), c.productCacheTTL),
 		PaymentTimeout: c.paymentTimeout, RetryAttempts: c.retryAttempts, Fault: o.Fault, Logger: logger,
 	})
 	if err != nil {
@@ -126,12 +127,18 @@ func build(o Options, c config, closers *[]func() error) (*kratos.App, error) {
 	if err != nil {
 		return nil, err
 	}
-	svc := service.NewOrderService(uc, logger)
+	waiter, err := biz.NewWaiter(biz.WaiterOptions{Orders: orders, Changes: changes})
+	if err != nil {
+		return nil, err
+	}
+	svc := service.NewOrderService(uc, waiter, logger)
 	idem := idemkey.Filter(idemkey.Options{Redis: rdb, Prefix: "idem:order", TTL: c.idempotencyTTL, Logger: logger})
 	return kratos.New(
 		kratos.ID(instanceID()),
 		kratos.Name("order"),
 		kratos.Logger(logger),
+		// end blocking GETs first: the servers' graceful stop waits for them
+		kratos.BeforeStop(func(context.Context) error { waiter.Stop(); return nil }),
 		kratos.Server(
 			server.NewHTTPServer(c.httpAddr, c.httpTimeout, svc, logger, idem),
 			server.NewGRPCServer(c.grpcAddr, c.grpcTimeout, svc, logger),

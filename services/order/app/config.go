@@ -33,6 +33,7 @@ type config struct {
 	relayPoll, idempotencyTTL time.Duration
 	inventoryAddr             string
 	inventoryTimeout          time.Duration
+	productCacheTTL           time.Duration
 }
 
 // loadConfig parses doc (resolving ${SAGASHOP_...} from the environment
@@ -71,6 +72,7 @@ func loadConfig(doc []byte, useEnv bool) (config, error) {
 		idempotencyTTL:   dur(o.GetIdempotencyTtl(), 24*time.Hour),
 		inventoryAddr:    or(inv.GetEndpoint(), "127.0.0.1:9002"),
 		inventoryTimeout: dur(inv.GetTimeout(), 3*time.Second),
+		productCacheTTL:  durOrZero(inv.GetProductCacheTtl(), 30*time.Second),
 	}
 	// an entry may hold several comma-separated NameServers (SAGASHOP_NAMESRV)
 	for _, entry := range m.GetNameServers() {

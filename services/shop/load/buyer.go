@@ -14,7 +14,7 @@ import (
 // stats is one buyer's tally, merged into the Result when the run ends.
 type stats struct {
 	attempted, created, awaiting, rejected, paid, abandoned, failed int
-	polls                                                           int // GETs of an order
+	polls                                                           int // blocking GETs of an order
 	soldOut                                                         bool
 	errors                                                          map[string]int
 	createLat, payLat                                               []time.Duration
@@ -63,7 +63,7 @@ func (b *buyer) order(ctx context.Context, lines []shopapi.Line) {
 	}
 	b.st.created++
 	sn := o.OrderSN
-	o, err = b.await(ctx, sn, shopapi.StatusAwaitingPayment)
+	o, err = b.await(ctx, sn, o.Version, shopapi.StatusAwaitingPayment)
 	switch {
 	case err != nil:
 		b.st.fail(kind("await", err))
@@ -86,7 +86,7 @@ func (b *buyer) order(ctx context.Context, lines []shopapi.Line) {
 		b.st.fail(kind("pay", err))
 		return
 	}
-	switch o, err = b.await(ctx, sn, shopapi.StatusPaid); {
+	switch o, err = b.await(ctx, sn, o.Version, shopapi.StatusPaid); {
 	case err != nil:
 		b.st.fail(kind("paid", err))
 	case o.Status != shopapi.StatusPaid:
@@ -100,34 +100,48 @@ func (b *buyer) order(ctx context.Context, lines []shopapi.Line) {
 // errWaitTimeout ends a wait that lasted WaitTimeout.
 var errWaitTimeout = errors.New("load: wait timed out")
 
-// await polls the order until it is in status want or CANCELLED. GET
-// failures are counted ("poll: ...") and polling goes on.
-func (b *buyer) await(ctx context.Context, sn, want string) (*shopapi.Order, error) {
+// errorPause is how long a buyer pauses after a failed GET before it
+// waits again, so that a failing service is not asked in a tight loop.
+const errorPause = 50 * time.Millisecond
+
+// await follows the order from version seen until it is in status want or
+// CANCELLED, with blocking GETs that each wait up to Wait for a version
+// above the last one seen. GET failures are counted ("poll: ...") and the
+// wait goes on after errorPause.
+func (b *buyer) await(ctx context.Context, sn string, seen int64, want string) (*shopapi.Order, error) {
 	deadline := time.Now().Add(b.o.WaitTimeout)
-	pause := b.o.PollMin
-	t := time.NewTimer(pause)
-	defer t.Stop()
 	for {
-		select {
-		case <-ctx.Done():
-			return nil, ctx.Err()
-		case <-t.C:
+		left := time.Until(deadline)
+		if left <= 0 {
+			return nil, errWaitTimeout
 		}
 		b.st.polls++
-		o, err := b.c.GetOrder(ctx, sn)
+		o, err := b.c.WaitOrder(ctx, sn, seen+1, min(b.o.Wait, left))
 		switch {
 		case err != nil && ctx.Err() != nil:
 			return nil, ctx.Err()
 		case err != nil:
 			b.st.count(kind("poll", err))
+			if !sleep(ctx, min(errorPause, left)) {
+				return nil, ctx.Err()
+			}
 		case o.Status == want || o.Status == shopapi.StatusCancelled:
 			return o, nil
+		default:
+			seen = max(seen, o.Version)
 		}
-		if !time.Now().Before(deadline) {
-			return nil, errWaitTimeout
-		}
-		pause = min(pause+pause/2, b.o.PollMax)
-		t.Reset(pause)
+	}
+}
+
+// sleep pauses for d; false when ctx ended first.
+func sleep(ctx context.Context, d time.Duration) bool {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return false
+	case <-t.C:
+		return true
 	}
 }
 

@@ -2,9 +2,11 @@
 // end-to-end throughput and saga latencies through the HTTP APIs.
 //
 // Each buyer places an order of 1-3 random in-stock SKUs (1-2 units each),
-// polls it until AWAITING_PAYMENT or CANCELLED, then pays the exact amount
-// with probability PayShare and polls until PAID, or abandons the order
-// (the shop's payment timeout will cancel it).
+// waits until it is AWAITING_PAYMENT or CANCELLED, then pays the exact
+// amount with probability PayShare and waits until PAID, or abandons the
+// order (the shop's payment timeout will cancel it). A wait is a series of
+// blocking GETs of the order (min_version = the last version seen + 1), so
+// a buyer sees each change as soon as the order service commits it.
 package load
 
 import (
@@ -24,7 +26,8 @@ type Options struct {
 	// OrderURL, InventoryURL and PaymentURL are the services' base URLs.
 	OrderURL, InventoryURL, PaymentURL string
 	// HTTP is the client for every call; nil = one pooling 2*Buyers
-	// connections per service with a 10 s timeout.
+	// connections per service with a timeout of 10 s, or Wait + 5 s when
+	// that is longer.
 	HTTP *http.Client
 	// Buyers is the number of concurrent buyers; default 50.
 	Buyers int
@@ -40,12 +43,11 @@ type Options struct {
 	PayShare float64
 	// Seed seeds the buyers' random choices; 0 = time based.
 	Seed uint64
-	// PollMin and PollMax bound the pause between GETs of an order: it starts
-	// at PollMin and grows by half each poll up to PollMax; default 5 ms and
-	// the larger of 50 ms and PollMin. A latency is measured to the GET that
-	// saw the state, so it overstates the saga's own latency by up to one
-	// pause; equal values poll at a fixed interval.
-	PollMin, PollMax time.Duration
+	// Wait is how long one blocking GET of an order may wait for the
+	// order's next version (its wait_ms), 1 ms .. shopapi.MaxWait and below
+	// the HTTP client's timeout; default 2 s. A latency is measured to the
+	// GET that saw the state, which answers as soon as the change commits.
+	Wait time.Duration
 	// WaitTimeout bounds one wait for a state; default 30 s.
 	WaitTimeout time.Duration
 	// CatalogRefresh is how old the list of in-stock SKUs may get; default 1 s.
@@ -84,10 +86,9 @@ func (o *Options) validate() error {
 	if o.Buyers == 0 {
 		o.Buyers = 50
 	}
-	def(&o.PollMin, 5*time.Millisecond)
-	def(&o.PollMax, max(50*time.Millisecond, o.PollMin))
-	if o.PollMax < o.PollMin {
-		return fmt.Errorf("%w: poll max %v below poll min %v", ErrBadOptions, o.PollMax, o.PollMin)
+	def(&o.Wait, 2*time.Second)
+	if o.Wait < time.Millisecond || o.Wait > shopapi.MaxWait {
+		return fmt.Errorf("%w: wait %v not in [1ms, %v]", ErrBadOptions, o.Wait, shopapi.MaxWait)
 	}
 	def(&o.WaitTimeout, 30*time.Second)
 	def(&o.CatalogRefresh, time.Second)
@@ -95,7 +96,10 @@ func (o *Options) validate() error {
 		o.Seed = uint64(time.Now().UnixNano())
 	}
 	if o.HTTP == nil {
-		o.HTTP = shopapi.NewHTTPClient(2*o.Buyers, 10*time.Second)
+		o.HTTP = shopapi.NewHTTPClient(2*o.Buyers, max(10*time.Second, o.Wait+5*time.Second))
+	}
+	if t := o.HTTP.Timeout; t > 0 && t <= o.Wait {
+		return fmt.Errorf("%w: wait %v not below the HTTP timeout %v", ErrBadOptions, o.Wait, t)
 	}
 	return nil
 }

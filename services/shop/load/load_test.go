@@ -49,11 +49,14 @@ func TestRunAgainstFake(t *testing.T) {
 				t.Errorf("want 30 abandoned, none paid")
 			}
 		}},
-		{"fixed poll interval", 1000, func(o *Options) {
-			o.Orders, o.PayShare, o.PollMin, o.PollMax = 20, 1, time.Millisecond, time.Millisecond
-		}, 0, func(t *testing.T, r *Result) {
+		{"one blocking GET per wait", 1000, func(o *Options) { o.Orders, o.PayShare = 30, 0.5 }, 0, func(t *testing.T, r *Result) {
+			if r.Polls != r.Created+r.Paid {
+				t.Errorf("want one GET per wait: %d created + %d paid, got %d", r.Created, r.Paid, r.Polls)
+			}
+		}},
+		{"short waits", 1000, func(o *Options) { o.Orders, o.PayShare, o.Wait = 20, 1, time.Millisecond }, 0, func(t *testing.T, r *Result) {
 			if r.Paid != 20 || r.Polls < 2*r.Created {
-				t.Errorf("want 20 paid orders, each polled at least once per wait")
+				t.Errorf("want 20 paid orders, each read at least once per wait")
 			}
 		}},
 		{"rate and duration", 1000, func(o *Options) { o.Duration, o.Rate, o.PayShare = time.Second, 40, 0.8 }, 0, func(t *testing.T, r *Result) {
@@ -209,7 +212,9 @@ func TestRunSetupErrors(t *testing.T) {
 		{"no limit", empty, func(o *Options) { o.Duration, o.Orders = 0, 0 }, ErrBadOptions},
 		{"pay share above 1", empty, func(o *Options) { o.PayShare = 1.5 }, ErrBadOptions},
 		{"negative buyers", empty, func(o *Options) { o.Buyers = -1 }, ErrBadOptions},
-		{"poll max below poll min", empty, func(o *Options) { o.PollMin, o.PollMax = 20*time.Millisecond, 10*time.Millisecond }, ErrBadOptions},
+		{"wait above 30s", empty, func(o *Options) { o.Wait = 31 * time.Second }, ErrBadOptions},
+		{"wait under 1ms", empty, func(o *Options) { o.Wait = time.Microsecond }, ErrBadOptions},
+		{"wait not below the HTTP timeout", empty, func(o *Options) { o.HTTP = &http.Client{Timeout: time.Second} }, ErrBadOptions},
 		{"negative restock", empty, func(o *Options) { o.Restock = -1 }, ErrBadOptions},
 		{"restock of an empty shop", empty, func(o *Options) { o.Restock = 10 }, ErrSoldOut},
 		{"nothing in stock", empty, nil, ErrSoldOut},

@@ -50,7 +50,7 @@ type Result struct {
 	Paid      int  // paid and seen PAID
 	Abandoned int  // left unpaid on purpose
 	Failed    int  // created orders whose flow ended in an error
-	Polls     int  // GET /v1/orders/{order_sn} sent while waiting for a state
+	Polls     int  // blocking GET /v1/orders/{order_sn} sent while waiting for a state
 	SoldOut   bool // buyers stopped because nothing was in stock
 
 	// Errors counts errors by kind ("create: 503 UNAVAILABLE", "await:

@@ -2,7 +2,6 @@ package data
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"time"
 
@@ -40,21 +39,36 @@ type reservationRepo struct{ d *Data }
 // NewReservationRepo returns the reservation repository.
 func NewReservationRepo(d *Data) biz.ReservationRepo { return reservationRepo{d: d} }
 
+// Get reads the reservation and its lines with one query (a LEFT JOIN, one
+// row per line, none for a reservation without lines): every order event
+// the consumer handles reads its reservation first.
 func (r reservationRepo) Get(ctx context.Context, orderSN string) (biz.Reservation, error) {
-	tx := r.d.tx.DB(ctx)
-	var m reservationModel
-	err := tx.Select(reservationColumns).Where("order_sn = ?", orderSN).Take(&m).Error
-	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return biz.Reservation{}, biz.ErrReservationNotFound
-	}
+	var rows []reservationLineRow
+	err := r.d.tx.DB(ctx).Table("reservations AS r").
+		Select("r.order_sn, r.status, r.version, l.sku AS line_sku, l.quantity AS line_quantity").
+		Joins("LEFT JOIN reservation_lines AS l ON l.order_sn = r.order_sn").
+		Where("r.order_sn = ?", orderSN).Order("l.sku").Find(&rows).Error
 	if err != nil {
 		return biz.Reservation{}, fmt.Errorf("data: get reservation %s: %w", orderSN, err)
 	}
-	lines, err := r.lines(tx, []string{orderSN})
-	if err != nil {
-		return biz.Reservation{}, err
+	if len(rows) == 0 {
+		return biz.Reservation{}, biz.ErrReservationNotFound
 	}
-	return toReservation(m, lines[orderSN]), nil
+	var lines []biz.ReservationLine
+	for _, row := range rows {
+		if row.LineSKU != nil { // NULL: the join found no line
+			lines = append(lines, biz.ReservationLine{SKU: *row.LineSKU, Quantity: row.LineQuantity})
+		}
+	}
+	return toReservation(rows[0].Reservation, lines), nil
+}
+
+// reservationLineRow is a row of Get's join: the reservation's columns and
+// one line's; LineQuantity scans NULL as 0 when LineSKU is nil.
+type reservationLineRow struct {
+	Reservation  reservationModel `gorm:"embedded"`
+	LineSKU      *string          `gorm:"column:line_sku"`
+	LineQuantity int32            `gorm:"column:line_quantity"`
 }
 
 func (r reservationRepo) Create(ctx context.Context, res biz.Reservation) error {

@@ -62,6 +62,15 @@ func (uc *OrderUsecase) HandleTimeout(ctx context.Context, e event.Envelope) err
 		uc.log.WithContext(ctx).Warnf("order:timeout of %s arrived %v before its deadline: "+
 			"payment_timeout and the broker's delay level 16 differ", e.OrderSN, early)
 	}
+	// Nearly every order is paid or cancelled by the time its timeout
+	// arrives, and then the timeout changes nothing. One read outside a
+	// transaction settles that case: a closed order never opens again, so
+	// ignoring the event without claiming it is as safe as claiming it and
+	// ignoring it, and saves the transaction and the dedup insert.
+	if o, err := uc.o.Orders.Get(ctx, e.OrderSN); err == nil && !o.Status.Open() {
+		uc.log.WithContext(ctx).Debugf("%s ignored for %s order %s", e.EventID, o.Status, e.OrderSN)
+		return nil
+	}
 	return uc.react(ctx, e, trigger{kind: event.OrderTimeout})
 }
 

@@ -70,7 +70,9 @@ func TestHandlers(t *testing.T) {
 			StatusCancelled, event.ReasonPaymentTimeout, event.OrderCancelled, true},
 		{"timeout created", StatusCreated, event.OrderTimeout, timeout, nil,
 			StatusCancelled, event.ReasonPaymentTimeout, event.OrderCancelled, true},
-		{"timeout paid", StatusPaid, event.OrderTimeout, timeout, nil, StatusPaid, "", "", true},
+		// A closed order ignores its timeout without a transaction or a claim.
+		{"timeout paid", StatusPaid, event.OrderTimeout, timeout, nil, StatusPaid, "", "", false},
+		{"timeout cancelled", StatusCancelled, event.OrderTimeout, timeout, nil, StatusCancelled, "", "", false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -115,6 +117,32 @@ func TestHandlers(t *testing.T) {
 				t.Fatalf("redelivery changed the order: v%d, %d events", again.Version, len(store.published()))
 			}
 		})
+	}
+}
+
+func TestTimeoutOfClosedOrderTakesNoTransaction(t *testing.T) {
+	for _, st := range []Status{StatusPaid, StatusCancelled} {
+		store := newMemStore()
+		seed(t, store, st, 3)
+		uc := newTestUsecase(t, store)
+		e := mustEvent(t, event.OrderTimeout, 1, event.OrderTimeoutPayload{PaymentDeadline: testNow.Add(-time.Minute)})
+		if err := uc.HandleTimeout(context.Background(), e); err != nil {
+			t.Fatal(err)
+		}
+		if store.txs != 0 {
+			t.Fatalf("%s: %d transactions, want none", st, store.txs)
+		}
+	}
+	// An open order still goes through the claimed transaction.
+	store := newMemStore()
+	seed(t, store, StatusAwaitingPayment, 2)
+	uc := newTestUsecase(t, store)
+	e := mustEvent(t, event.OrderTimeout, 1, event.OrderTimeoutPayload{PaymentDeadline: testNow.Add(-time.Minute)})
+	if err := uc.HandleTimeout(context.Background(), e); err != nil {
+		t.Fatal(err)
+	}
+	if store.txs != 1 || !store.claimed[e.EventID] || store.order("SN1").Status != StatusCancelled {
+		t.Fatalf("txs %d, claimed %v, status %s", store.txs, store.claimed[e.EventID], store.order("SN1").Status)
 	}
 }
 

@@ -406,9 +406,13 @@ type Inventory struct {
 	// endpoint is host:port; defaults to 127.0.0.1:9002.
 	Endpoint string `protobuf:"bytes,1,opt,name=endpoint,proto3" json:"endpoint,omitempty"`
 	// timeout bounds one call; defaults to 3s.
-	Timeout       *durationpb.Duration `protobuf:"bytes,2,opt,name=timeout,proto3" json:"timeout,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	Timeout *durationpb.Duration `protobuf:"bytes,2,opt,name=timeout,proto3" json:"timeout,omitempty"`
+	// product_cache_ttl is how long the names and prices inventory returned
+	// are reused for new orders; defaults to 30s, 0s asks inventory for every
+	// order.
+	ProductCacheTtl *durationpb.Duration `protobuf:"bytes,3,opt,name=product_cache_ttl,json=productCacheTtl,proto3" json:"product_cache_ttl,omitempty"`
+	unknownFields   protoimpl.UnknownFields
+	sizeCache       protoimpl.SizeCache
 }
 
 func (x *Inventory) Reset() {
@@ -451,6 +455,13 @@ func (x *Inventory) GetEndpoint() string {
 func (x *Inventory) GetTimeout() *durationpb.Duration {
 	if x != nil {
 		return x.Timeout
+	}
+	return nil
+}
+
+func (x *Inventory) GetProductCacheTtl() *durationpb.Duration {
+	if x != nil {
+		return x.ProductCacheTtl
 	}
 	return nil
 }
@@ -763,10 +774,11 @@ const file_services_order_internal_conf_conf_proto_rawDesc = "" +
 	"sweepGrace\x12%\n" +
 	"\x0eretry_attempts\x18\x04 \x01(\x05R\rretryAttempts\x12I\n" +
 	"\x13relay_poll_interval\x18\x05 \x01(\v2\x19.google.protobuf.DurationR\x11relayPollInterval\x12B\n" +
-	"\x0fidempotency_ttl\x18\x06 \x01(\v2\x19.google.protobuf.DurationR\x0eidempotencyTtl\"\\\n" +
+	"\x0fidempotency_ttl\x18\x06 \x01(\v2\x19.google.protobuf.DurationR\x0eidempotencyTtl\"\xa3\x01\n" +
 	"\tInventory\x12\x1a\n" +
 	"\bendpoint\x18\x01 \x01(\tR\bendpoint\x123\n" +
-	"\atimeout\x18\x02 \x01(\v2\x19.google.protobuf.DurationR\atimeoutB@Z>github.com/sagashop/sagashop/services/order/internal/conf;confb\x06proto3"
+	"\atimeout\x18\x02 \x01(\v2\x19.google.protobuf.DurationR\atimeout\x12E\n" +
+	"\x11product_cache_ttl\x18\x03 \x01(\v2\x19.google.protobuf.DurationR\x0fproductCacheTtlB@Z>github.com/sagashop/sagashop/services/order/internal/conf;confb\x06proto3"
 
 var (
 	file_services_order_internal_conf_conf_proto_rawDescOnce sync.Once
@@ -811,15 +823,16 @@ var file_services_order_internal_conf_conf_proto_depIdxs = []int32{
 	10, // 13: order.conf.Order.relay_poll_interval:type_name -> google.protobuf.Duration
 	10, // 14: order.conf.Order.idempotency_ttl:type_name -> google.protobuf.Duration
 	10, // 15: order.conf.Inventory.timeout:type_name -> google.protobuf.Duration
-	10, // 16: order.conf.Server.HTTP.timeout:type_name -> google.protobuf.Duration
-	10, // 17: order.conf.Server.GRPC.timeout:type_name -> google.protobuf.Duration
-	10, // 18: order.conf.Data.Database.conn_max_lifetime:type_name -> google.protobuf.Duration
-	10, // 19: order.conf.Data.Database.slow_threshold:type_name -> google.protobuf.Duration
-	20, // [20:20] is the sub-list for method output_type
-	20, // [20:20] is the sub-list for method input_type
-	20, // [20:20] is the sub-list for extension type_name
-	20, // [20:20] is the sub-list for extension extendee
-	0,  // [0:20] is the sub-list for field type_name
+	10, // 16: order.conf.Inventory.product_cache_ttl:type_name -> google.protobuf.Duration
+	10, // 17: order.conf.Server.HTTP.timeout:type_name -> google.protobuf.Duration
+	10, // 18: order.conf.Server.GRPC.timeout:type_name -> google.protobuf.Duration
+	10, // 19: order.conf.Data.Database.conn_max_lifetime:type_name -> google.protobuf.Duration
+	10, // 20: order.conf.Data.Database.slow_threshold:type_name -> google.protobuf.Duration
+	21, // [21:21] is the sub-list for method output_type
+	21, // [21:21] is the sub-list for method input_type
+	21, // [21:21] is the sub-list for extension type_name
+	21, // [21:21] is the sub-list for extension extendee
+	0,  // [0:21] is the sub-list for field type_name
 }
 
 func init() { file_services_order_internal_conf_conf_proto_init() }

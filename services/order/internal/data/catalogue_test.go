@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"testing"
+	"time"
 
 	"google.golang.org/grpc"
 
@@ -40,7 +41,7 @@ func TestCatalogue(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			c := NewCatalogue(fakeInventory{batch: func([]string) (*inventoryv1.BatchGetProductsReply, error) {
 				return tt.reply, tt.err
-			}})
+			}}, time.Minute)
 			got, err := c.Products(context.Background(), []string{"SKU-A"})
 			if !tt.check(err) {
 				t.Fatalf("err = %v", err)

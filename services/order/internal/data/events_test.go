@@ -12,6 +12,7 @@ import (
 	"github.com/sagashop/sagashop/pkg/db"
 	"github.com/sagashop/sagashop/pkg/db/dbtest"
 	"github.com/sagashop/sagashop/pkg/event"
+	"github.com/sagashop/sagashop/pkg/outbox"
 )
 
 func TestEventPublisherAndDeduper(t *testing.T) {
@@ -19,7 +20,7 @@ func TestEventPublisherAndDeduper(t *testing.T) {
 		ctx := context.Background()
 		tx := db.NewTx(gdb)
 		var notified atomic.Int32
-		pub := NewEventPublisher(tx, func() { notified.Add(1) })
+		pub := NewEventPublisher(tx, afterCommit(func() { notified.Add(1) }))
 		dedup := NewDeduper(tx, "order-service")
 		e, err := event.New(event.OrderCancelled, "SN-1", 2, time.Now(), event.OrderCancelledPayload{Reason: "OUT_OF_STOCK"})
 		if err != nil {
@@ -74,6 +75,18 @@ func TestEventPublisherAndDeduper(t *testing.T) {
 			t.Fatalf("claim of another group = %v, %v", fresh, err)
 		}
 	})
+}
+
+// afterCommit is an Outbox that adds with outbox.Add and calls itself
+// where outbox.Relay.Add hands the row over: after the commit.
+type afterCommit func()
+
+func (f afterCommit) Add(ctx context.Context, tx *gorm.DB, rec outbox.Record) error {
+	if err := outbox.Add(ctx, tx, rec); err != nil {
+		return err
+	}
+	db.AfterCommit(ctx, f)
+	return nil
 }
 
 func countRows(t *testing.T, gdb *gorm.DB, table string) int64 {

@@ -14,13 +14,30 @@ import (
 
 // orderRepo is the gorm biz.OrderRepo.
 type orderRepo struct {
-	tx *db.Tx
+	tx      *db.Tx
+	changes biz.ChangeNotifier // nil: nobody to tell
 }
 
 // NewOrderRepo returns the orders repository; it works in the transaction
 // carried by each call's context, if any.
 func NewOrderRepo(tx *db.Tx) biz.OrderRepo {
 	return &orderRepo{tx: tx}
+}
+
+// NewNotifyingOrderRepo is NewOrderRepo that also tells changes about every
+// order it creates or updates, once the transaction commits (never after a
+// rollback), so that blocking reads wake up without seeing uncommitted
+// state.
+func NewNotifyingOrderRepo(tx *db.Tx, changes biz.ChangeNotifier) biz.OrderRepo {
+	return &orderRepo{tx: tx, changes: changes}
+}
+
+// changed tells r.changes about order sn after ctx's transaction commits
+// (at once without one).
+func (r *orderRepo) changed(ctx context.Context, sn string) {
+	if r.changes != nil {
+		db.AfterCommit(ctx, func() { r.changes.Notify(sn) })
+	}
 }
 
 // Create implements biz.OrderRepo.
@@ -39,13 +56,14 @@ func (r *orderRepo) Create(ctx context.Context, o *biz.Order) error {
 		}
 	}
 	o.ID = m.ID
+	r.changed(ctx, o.SN)
 	return nil
 }
 
 // Get implements biz.OrderRepo. One query reads the order and its items
-// (a LEFT JOIN, one row per item): GET /v1/orders/{sn}, which clients poll,
-// and every saga step read an order this way, and the join saves a round
-// trip on each.
+// (a LEFT JOIN, one row per item): GET /v1/orders/{sn}, whose blocking
+// reads re-read it while they wait, and every saga step read an order this
+// way, and the join saves a round trip on each.
 func (r *orderRepo) Get(ctx context.Context, sn string) (*biz.Order, error) {
 	var rows []orderItemRow
 	err := r.tx.DB(ctx).Table("orders AS o").
@@ -140,6 +158,7 @@ func (r *orderRepo) Update(ctx context.Context, sn string, version int64, st biz
 	if err != nil {
 		return fmt.Errorf("data: update order: %w", err)
 	}
+	r.changed(ctx, sn)
 	return nil
 }
 

@@ -103,3 +103,14 @@ func newUsecase(t *testing.T, p *ports) *biz.OrderUsecase {
 func notFound(sn string) (*biz.Order, error) {
 	return nil, v1.ErrorOrderNotFound("order %q not found", sn)
 }
+
+// newService returns the API over p, with a Waiter that p's changes never
+// signal (it rechecks every 10 ms instead).
+func newService(t *testing.T, p *ports) *OrderService {
+	t.Helper()
+	w, err := biz.NewWaiter(biz.WaiterOptions{Orders: p, Changes: biz.NewNotifier(), Recheck: 10 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return NewOrderService(newUsecase(t, p), w, nil)
+}

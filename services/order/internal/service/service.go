@@ -6,6 +6,7 @@ package service
 import (
 	"context"
 	"errors"
+	"time"
 
 	kerrors "github.com/go-kratos/kratos/v2/errors"
 	"github.com/go-kratos/kratos/v2/log"
@@ -19,13 +20,15 @@ import (
 type OrderService struct {
 	v1.UnimplementedOrderServer
 
-	uc  *biz.OrderUsecase
-	log *log.Helper
+	uc     *biz.OrderUsecase
+	waiter *biz.Waiter
+	log    *log.Helper
 }
 
-// NewOrderService returns the API over uc; logger may be nil.
-func NewOrderService(uc *biz.OrderUsecase, logger log.Logger) *OrderService {
-	return &OrderService{uc: uc, log: helper(logger)}
+// NewOrderService returns the API over uc, with the blocking reads of
+// GetOrder served by waiter; logger may be nil.
+func NewOrderService(uc *biz.OrderUsecase, waiter *biz.Waiter, logger log.Logger) *OrderService {
+	return &OrderService{uc: uc, waiter: waiter, log: helper(logger)}
 }
 
 // CreateOrder implements v1.OrderServer.
@@ -41,12 +44,22 @@ func (s *OrderService) CreateOrder(ctx context.Context, req *v1.CreateOrderReque
 	return toProto(o), nil
 }
 
-// GetOrder implements v1.OrderServer.
+// GetOrder implements v1.OrderServer. With min_version and wait_ms it
+// blocks until the order reaches that version or the wait ends.
 func (s *OrderService) GetOrder(ctx context.Context, req *v1.GetOrderRequest) (*v1.OrderInfo, error) {
-	if err := validateSN(req.GetOrderSn()); err != nil {
+	if err := validateGet(req); err != nil {
 		return nil, err
 	}
-	o, err := s.uc.GetOrder(ctx, req.GetOrderSn())
+	var (
+		o   *biz.Order
+		err error
+	)
+	if req.GetMinVersion() > 0 && req.GetWaitMs() > 0 {
+		wait := time.Duration(req.GetWaitMs()) * time.Millisecond
+		o, err = s.waiter.WaitOrder(ctx, req.GetOrderSn(), req.GetMinVersion(), wait)
+	} else {
+		o, err = s.uc.GetOrder(ctx, req.GetOrderSn())
+	}
 	if err != nil {
 		return nil, s.apiError(ctx, "get order", err)
 	}

@@ -39,7 +39,7 @@ func TestCreateOrderValidation(t *testing.T) {
 		{"negative quantity", &v1.CreateOrderRequest{UserId: "u1", Items: []*v1.CreateOrderItem{{Sku: "SKU-A", Quantity: -3}}}},
 		{"duplicate sku", &v1.CreateOrderRequest{UserId: "u1", Items: []*v1.CreateOrderItem{{Sku: "SKU-A", Quantity: 1}, {Sku: "SKU-A", Quantity: 2}}}},
 	}
-	s := NewOrderService(newUsecase(t, &ports{}), nil) // any port call fails the case
+	s := newService(t, &ports{}) // any port call fails the case
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			_, err := s.CreateOrder(context.Background(), tt.req)
@@ -61,7 +61,7 @@ func TestCreateOrderMaxLinesAccepted(t *testing.T) {
 		},
 		create: func(*biz.Order) error { return nil },
 	}
-	s := NewOrderService(newUsecase(t, p), nil)
+	s := newService(t, p)
 	o, err := s.CreateOrder(context.Background(), &v1.CreateOrderRequest{UserId: "u1", Items: items(MaxLines)})
 	if err != nil {
 		t.Fatal(err)
@@ -120,7 +120,7 @@ func TestErrorMapping(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			err := tt.call(NewOrderService(newUsecase(t, tt.p), nil))
+			err := tt.call(newService(t, tt.p))
 			if kerrors.Code(err) != tt.wantCode || kerrors.Reason(err) != tt.reason {
 				t.Fatalf("err = %v, want %d %s", err, tt.wantCode, tt.reason)
 			}
@@ -141,7 +141,7 @@ func TestGetOrderConversion(t *testing.T) {
 			TotalAmount: 500, Version: 2, Items: []biz.Item{{SKU: "SKU-A", Name: "Apple", Quantity: 2, UnitPrice: 250}},
 			PaymentDeadline: at.Add(time.Hour), CreatedAt: at, UpdatedAt: at.Add(time.Second)}, nil
 	}}
-	o, err := NewOrderService(newUsecase(t, p), nil).GetOrder(context.Background(), &v1.GetOrderRequest{OrderSn: "SN1"})
+	o, err := newService(t, p).GetOrder(context.Background(), &v1.GetOrderRequest{OrderSn: "SN1"})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -53,6 +53,23 @@ func validateSN(sn string) error {
 	return validateID("order_sn", sn)
 }
 
+// validateGet checks a GetOrderRequest: its order_sn, and min_version and
+// wait_ms of a blocking read.
+func validateGet(req *v1.GetOrderRequest) error {
+	if err := validateSN(req.GetOrderSn()); err != nil {
+		return err
+	}
+	if req.GetMinVersion() < 0 {
+		return v1.ErrorInvalidArgument("min_version must not be negative, got %d", req.GetMinVersion()).
+			WithMetadata(map[string]string{"field": "min_version"})
+	}
+	if maxMs := biz.MaxWait.Milliseconds(); req.GetWaitMs() < 0 || int64(req.GetWaitMs()) > maxMs {
+		return v1.ErrorInvalidArgument("wait_ms must be between 0 and %d, got %d", maxMs, req.GetWaitMs()).
+			WithMetadata(map[string]string{"field": "wait_ms"})
+	}
+	return nil
+}
+
 // validateList checks a ListOrdersRequest.
 func validateList(req *v1.ListOrdersRequest) error {
 	if st := biz.Status(req.GetStatus()); st != "" && !st.Valid() {

@@ -23,15 +23,13 @@ func loadCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	payShare := fs.Float64("pay-share", d.PayShare, "share of orders the buyers pay, 0..1 (1 = every order); the rest are abandoned")
 	restock := fs.Int64("restock", 0, "before the run, restock every SKU by this many `units` so that it does not sell out (0 = no restock)")
 	seed := fs.Uint64("seed", 0, "random seed (0 = time based)")
-	pollMin := fs.Duration("poll-min", 5*time.Millisecond, "first pause between GETs of an order awaiting a state; each pause is half again as long as the last, up to -poll-max")
-	pollMax := fs.Duration("poll-max", 50*time.Millisecond, "longest pause between GETs of an order (-poll-min = -poll-max polls at a fixed interval)")
+	wait := fs.Duration("wait", 2*time.Second, "longest one blocking GET of an order waits for the order's next version (1ms..30s, below -http-timeout)")
 	if code, ok := parse(fs, args, stderr); !ok {
 		return code
 	}
 	o := load.Options{OrderURL: ep.order, InventoryURL: ep.inventory, PaymentURL: ep.payment,
 		HTTP: shopapi.NewHTTPClient(2*max(*buyers, 1), ep.timeout), Buyers: *buyers, Duration: *duration,
-		Orders: *orders, Rate: *rate, PayShare: *payShare, Seed: *seed, Restock: *restock,
-		PollMin: *pollMin, PollMax: *pollMax}
+		Orders: *orders, Rate: *rate, PayShare: *payShare, Seed: *seed, Restock: *restock, Wait: *wait}
 	res, err := load.Run(ctx, o)
 	if err != nil {
 		fmt.Fprintf(stderr, "shopctl: %v\n", err)

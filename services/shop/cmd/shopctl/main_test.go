@@ -59,12 +59,18 @@ func TestRun(t *testing.T) {
 			return append([]string{"load", "-buyers", "3", "-orders", "120", "-pay-share", "1", "-seed", "5", "-restock", "500"}, u...)
 		}, false, exitOK, "restocked: 2 SKUs by 500 units each before the run\norders: attempted 120, created 120, awaiting payment 120, rejected (out of stock) 0, paid 120", ""},
 		{"load negative restock", func(u []string) []string { return append([]string{"load", "-orders", "1", "-restock", "-5"}, u...) }, false, exitUsage, "", "restock"},
-		{"load fixed poll", func(u []string) []string {
-			return append([]string{"load", "-buyers", "2", "-orders", "6", "-pay-share", "1", "-poll-min", "2ms", "-poll-max", "2ms"}, u...)
+		{"load short wait", func(u []string) []string {
+			return append([]string{"load", "-buyers", "2", "-orders", "6", "-pay-share", "1", "-wait", "1ms"}, u...)
 		}, false, exitOK, "orders: attempted 6, created 6, awaiting payment 6, rejected (out of stock) 0, paid 6", ""},
-		{"load poll max below min", func(u []string) []string {
-			return append([]string{"load", "-orders", "1", "-poll-min", "20ms", "-poll-max", "10ms"}, u...)
-		}, false, exitUsage, "", "poll max"},
+		{"load wait above 30s", func(u []string) []string {
+			return append([]string{"load", "-orders", "1", "-wait", "31s", "-http-timeout", "40s"}, u...)
+		}, false, exitUsage, "", "wait 31s not in"},
+		{"load wait not below http timeout", func(u []string) []string {
+			return append([]string{"load", "-orders", "1", "-wait", "3s", "-http-timeout", "3s"}, u...)
+		}, false, exitUsage, "", "not below the HTTP timeout"},
+		{"load removed poll flag", func(u []string) []string {
+			return append([]string{"load", "-orders", "1", "-poll-min", "5ms"}, u...)
+		}, false, exitUsage, "", "-poll-min"},
 		{"load bad pay share", func(u []string) []string { return append([]string{"load", "-pay-share", "2"}, u...) }, false, exitUsage, "", "pay share"},
 		{"load shop down", func([]string) []string {
 			return []string{"load", "-orders", "1", "-inventory", down.Inventory.URL}

@@ -20,12 +20,7 @@ func (s *Shop) orderMux() http.Handler {
 		}
 		return o, nil
 	}))
-	m.Handle("GET /v1/orders/{sn}", s.wrap(func(r *http.Request, st *State) (any, *shopapi.Error) {
-		if o := st.orders[r.PathValue("sn")]; o != nil {
-			return o, nil
-		}
-		return nil, apiError(http.StatusNotFound, shopapi.ReasonOrderNotFound, "order %s", r.PathValue("sn"))
-	}))
+	m.Handle("GET /v1/orders/{sn}", s.getOrder())
 	m.Handle("GET /v1/orders", s.wrap(func(r *http.Request, st *State) (any, *shopapi.Error) {
 		status := r.URL.Query().Get("status")
 		keys, next, e := s.page(r, filterKeys(st.orders, func(o *shopapi.Order) bool { return status == "" || o.Status == status }))

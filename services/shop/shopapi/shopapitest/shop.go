@@ -1,6 +1,7 @@
 // Package shopapitest is an in-memory fake of the sagashop order, inventory
 // and payment HTTP APIs for tests: three httptest servers over one State,
-// with the saga played lazily (on the next request) when Auto is set.
+// with the saga played lazily (on the next request, and every millisecond
+// while a blocking GET of an order waits) when Auto is set.
 package shopapitest
 
 import (
@@ -18,7 +19,9 @@ import (
 type Shop struct {
 	// Auto plays the saga on every request: reservations ReserveDelay after
 	// creation, PAID PayDelay after a payment and, when PaymentTimeout > 0,
-	// the timeout. Without Auto the state changes only through Do.
+	// the timeout; a blocking GET of an order (min_version, wait_ms) plays
+	// them every millisecond while it waits. Without Auto the state changes
+	// only through Do.
 	Auto         bool
 	ReserveDelay time.Duration
 	PayDelay     time.Duration

@@ -331,9 +331,21 @@ func (x *OrderInfo) GetPaymentSn() string {
 	return ""
 }
 
+// GetOrderRequest names the order to read. With min_version and wait_ms
+// both above 0 the read blocks: it answers as soon as the order's version
+// is at least min_version, or after wait_ms with the order as it is then
+// (the caller compares version). An unknown order is ORDER_NOT_FOUND at
+// once. Over HTTP both are query parameters:
+// GET /v1/orders/{order_sn}?min_version=3&wait_ms=2000.
 type GetOrderRequest struct {
-	state         protoimpl.MessageState `protogen:"open.v1"`
-	OrderSn       string                 `protobuf:"bytes,1,opt,name=order_sn,json=orderSn,proto3" json:"order_sn,omitempty"`
+	state   protoimpl.MessageState `protogen:"open.v1"`
+	OrderSn string                 `protobuf:"bytes,1,opt,name=order_sn,json=orderSn,proto3" json:"order_sn,omitempty"`
+	// min_version is the version to wait for, usually the last version seen
+	// plus 1; 0 (the default) answers at once. Must not be negative.
+	MinVersion int64 `protobuf:"varint,2,opt,name=min_version,json=minVersion,proto3" json:"min_version,omitempty"`
+	// wait_ms bounds the wait in milliseconds, 0..30000; 0 (the default)
+	// answers at once. The server's request timeout may end a wait earlier.
+	WaitMs        int32 `protobuf:"varint,3,opt,name=wait_ms,json=waitMs,proto3" json:"wait_ms,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -373,6 +385,20 @@ func (x *GetOrderRequest) GetOrderSn() string {
 		return x.OrderSn
 	}
 	return ""
+}
+
+func (x *GetOrderRequest) GetMinVersion() int64 {
+	if x != nil {
+		return x.MinVersion
+	}
+	return 0
+}
+
+func (x *GetOrderRequest) GetWaitMs() int32 {
+	if x != nil {
+		return x.WaitMs
+	}
+	return 0
 }
 
 type ListOrdersRequest struct {
@@ -523,9 +549,12 @@ const file_services_order_api_order_v1_order_proto_rawDesc = "" +
 	"updated_at\x18\n" +
 	" \x01(\v2\x1a.google.protobuf.TimestampR\tupdatedAt\x12\x1d\n" +
 	"\n" +
-	"payment_sn\x18\v \x01(\tR\tpaymentSn\",\n" +
+	"payment_sn\x18\v \x01(\tR\tpaymentSn\"f\n" +
 	"\x0fGetOrderRequest\x12\x19\n" +
-	"\border_sn\x18\x01 \x01(\tR\aorderSn\"g\n" +
+	"\border_sn\x18\x01 \x01(\tR\aorderSn\x12\x1f\n" +
+	"\vmin_version\x18\x02 \x01(\x03R\n" +
+	"minVersion\x12\x17\n" +
+	"\await_ms\x18\x03 \x01(\x05R\x06waitMs\"g\n" +
 	"\x11ListOrdersRequest\x12\x16\n" +
 	"\x06status\x18\x01 \x01(\tR\x06status\x12\x1b\n" +
 	"\tpage_size\x18\x02 \x01(\x05R\bpageSize\x12\x1d\n" +

@@ -36,7 +36,8 @@ type OrderClient interface {
 	// order (status CREATED) together with its order:created event.
 	CreateOrder(ctx context.Context, in *CreateOrderRequest, opts ...grpc.CallOption) (*OrderInfo, error)
 	// GetOrder returns one order; the payment service calls it over gRPC to
-	// learn the amount due and whether the order awaits payment.
+	// learn the amount due and whether the order awaits payment. With
+	// min_version and wait_ms it is a blocking read: see GetOrderRequest.
 	GetOrder(ctx context.Context, in *GetOrderRequest, opts ...grpc.CallOption) (*OrderInfo, error)
 	// ListOrders pages through the orders in creation order, optionally
 	// filtered by status.
@@ -93,7 +94,8 @@ type OrderServer interface {
 	// order (status CREATED) together with its order:created event.
 	CreateOrder(context.Context, *CreateOrderRequest) (*OrderInfo, error)
 	// GetOrder returns one order; the payment service calls it over gRPC to
-	// learn the amount due and whether the order awaits payment.
+	// learn the amount due and whether the order awaits payment. With
+	// min_version and wait_ms it is a blocking read: see GetOrderRequest.
 	GetOrder(context.Context, *GetOrderRequest) (*OrderInfo, error)
 	// ListOrders pages through the orders in creation order, optionally
 	// filtered by status.

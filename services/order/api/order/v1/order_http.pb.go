@@ -28,7 +28,8 @@ type OrderHTTPServer interface {
 	// order (status CREATED) together with its order:created event.
 	CreateOrder(context.Context, *CreateOrderRequest) (*OrderInfo, error)
 	// GetOrder GetOrder returns one order; the payment service calls it over gRPC to
-	// learn the amount due and whether the order awaits payment.
+	// learn the amount due and whether the order awaits payment. With
+	// min_version and wait_ms it is a blocking read: see GetOrderRequest.
 	GetOrder(context.Context, *GetOrderRequest) (*OrderInfo, error)
 	// ListOrders ListOrders pages through the orders in creation order, optionally
 	// filtered by status.
@@ -110,7 +111,8 @@ type OrderHTTPClient interface {
 	// order (status CREATED) together with its order:created event.
 	CreateOrder(ctx context.Context, req *CreateOrderRequest, opts ...http.CallOption) (rsp *OrderInfo, err error)
 	// GetOrder GetOrder returns one order; the payment service calls it over gRPC to
-	// learn the amount due and whether the order awaits payment.
+	// learn the amount due and whether the order awaits payment. With
+	// min_version and wait_ms it is a blocking read: see GetOrderRequest.
 	GetOrder(ctx context.Context, req *GetOrderRequest, opts ...http.CallOption) (rsp *OrderInfo, err error)
 	// ListOrders ListOrders pages through the orders in creation order, optionally
 	// filtered by status.
@@ -141,7 +143,8 @@ func (c *OrderHTTPClientImpl) CreateOrder(ctx context.Context, in *CreateOrderRe
 }
 
 // GetOrder GetOrder returns one order; the payment service calls it over gRPC to
-// learn the amount due and whether the order awaits payment.
+// learn the amount due and whether the order awaits payment. With
+// min_version and wait_ms it is a blocking read: see GetOrderRequest.
 func (c *OrderHTTPClientImpl) GetOrder(ctx context.Context, in *GetOrderRequest, opts ...http.CallOption) (*OrderInfo, error) {
 	var out OrderInfo
 	pattern := "/v1/orders/{order_sn}"
