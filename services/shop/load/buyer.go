@@ -59,6 +59,7 @@ func (b *buyer) order(ctx context.Context, lines []shopapi.Line) {
 	o, err := b.c.CreateOrder(ctx, shopapi.CreateOrderRequest{UserID: fmt.Sprintf("load-buyer-%d", b.id), Items: lines})
 	if err != nil {
 		b.st.count(kind("create", err))
+		sleep(ctx, errorPause) // a failing shop is not asked again in a tight loop
 		return
 	}
 	b.st.created++
@@ -84,6 +85,7 @@ func (b *buyer) order(ctx context.Context, lines []shopapi.Line) {
 	t1 := time.Now()
 	if _, err := b.c.CreatePayment(ctx, shopapi.CreatePaymentRequest{OrderSN: sn, Amount: o.TotalAmount}); err != nil {
 		b.st.fail(kind("pay", err))
+		sleep(ctx, errorPause)
 		return
 	}
 	switch o, err = b.await(ctx, sn, o.Version, shopapi.StatusPaid); {
@@ -100,8 +102,9 @@ func (b *buyer) order(ctx context.Context, lines []shopapi.Line) {
 // errWaitTimeout ends a wait that lasted WaitTimeout.
 var errWaitTimeout = errors.New("load: wait timed out")
 
-// errorPause is how long a buyer pauses after a failed GET before it
-// waits again, so that a failing service is not asked in a tight loop.
+// errorPause is how long a buyer pauses after a failed request before its
+// next one (the next GET of a wait, or its next order after a failed POST),
+// so that a failing service is not asked in a tight loop.
 const errorPause = 50 * time.Millisecond
 
 // await follows the order from version seen until it is in status want or
