@@ -91,7 +91,7 @@ func New(o Options) (*kratos.App, func(), error) {
 		Cache:         cache,
 		Reservations:  data.NewReservationRepo(d),
 		Dedup:         data.NewDeduper(d, bc.Messaging.Group),
-		Events:        data.NewPublisher(d, w.relay),
+		Events:        data.NewPublisher(d, w.Relay),
 		RetryAttempts: int(bc.Inventory.RetryAttempts),
 		Logger:        logger,
 	})
@@ -99,7 +99,7 @@ func New(o Options) (*kratos.App, func(), error) {
 		return fail(fmt.Errorf("inventory: %w", err))
 	}
 	worker, err := server.NewWorker(server.WorkerOptions{
-		Producer: w.producer, Relay: w.relay, Consumer: w.consumer,
+		Producer: w.Producer, Relay: w.Relay, Consumer: w.Consumer,
 		Handler: service.NewEventHandler(uc, logger),
 	})
 	if err != nil {

@@ -90,10 +90,10 @@ func New(o Options) (*kratos.App, func(), error) {
 	}
 	tx := db.NewTx(gdb)
 	uc := biz.NewPaymentUsecase(data.NewPaymentRepo(tx), data.NewOrders(conn), tx,
-		data.NewEventPublisher(tx, w.relay), data.NewDeduper(tx, bc.Messaging.Group),
+		data.NewEventPublisher(tx, w.Relay), data.NewDeduper(tx, bc.Messaging.Group),
 		biz.Options{Attempts: int(bc.Payment.RetryAttempts), Logger: logger})
 	worker, err := server.NewWorker(server.WorkerOptions{
-		Producer: w.producer, Relay: w.relay, Consumer: w.consumer,
+		Producer: w.Producer, Relay: w.Relay, Consumer: w.Consumer,
 		Handlers: service.NewEventHandlers(uc, logger),
 	})
 	if err != nil {
