@@ -43,7 +43,6 @@ var binaries struct {
 	err      error             // building the services failed
 	shop     string
 	shopErr  error // building the embedded shop failed
-	shopGone bool  // services/shop/cmd/shop does not exist yet
 }
 
 // repoRoot is the repository's root directory (the test runs in
@@ -86,12 +85,8 @@ func buildBinaries(dir string) {
 		binaries.services[s] = filepath.Join(dir, s)
 	}
 	binaries.err = goBuild(dir, pkgs...)
-	if _, err := os.Stat(filepath.Join(repoRoot, "services", "shop", "cmd", "shop")); err != nil {
-		binaries.shopGone = true
-	} else {
-		binaries.shop = filepath.Join(dir, "shop")
-		binaries.shopErr = goBuild(dir, module+"/services/shop/cmd/shop")
-	}
+	binaries.shop = filepath.Join(dir, "shop")
+	binaries.shopErr = goBuild(dir, module+"/services/shop/cmd/shop")
 	if testing.Verbose() {
 		fmt.Fprintf(os.Stderr, "saga: built the binaries in %s\n", time.Since(start).Round(time.Millisecond))
 	}
