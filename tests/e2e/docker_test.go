@@ -10,6 +10,8 @@ import (
 
 	"github.com/moby/moby/client"
 	"github.com/testcontainers/testcontainers-go"
+
+	"github.com/sagashop/sagashop/tests/shopsteps"
 )
 
 // Container operations testcontainers has no method for.
@@ -57,7 +59,7 @@ func (s *stack) waitExited(t testing.TB, alias string, d time.Duration) int {
 	t.Helper()
 	ctr := s.container(alias)
 	code := -1
-	eventually(t, d, alias+" to exit", func() (bool, string) {
+	shopsteps.Eventually(t, d, alias+" to exit", func() (bool, string) {
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()
 		st, err := ctr.State(ctx)

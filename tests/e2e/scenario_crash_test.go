@@ -11,6 +11,7 @@ import (
 
 	"github.com/sagashop/sagashop/pkg/event"
 	"github.com/sagashop/sagashop/services/shop/shopapi"
+	"github.com/sagashop/sagashop/tests/shopsteps"
 )
 
 // Fault points of the order service (SAGASHOP_FAULT, see
@@ -28,20 +29,20 @@ const (
 // back: no order, nothing reserved, no order:created delivered.
 func testCrashBeforeLocalCommit(t *testing.T, s *stack) {
 	p := s.product(t, 0, 2)
-	before := s.getStock(t, p.SKU)
+	before := shopsteps.GetStock(t, s.api, p.SKU)
 	half := crashOrder(t, s, faultBeforeCommit, p.SKU)
 
 	s.waitResolved(t, half)
-	if _, err := s.api.GetOrder(reqCtx(t), half.sn); shopapi.StatusOf(err) != 404 {
+	if _, err := s.api.GetOrder(shopsteps.ReqCtx(t), half.sn); shopapi.StatusOf(err) != 404 {
 		t.Errorf("GET order %s after the rollback: %v, want 404", half.sn, err)
 	}
 	if evs := s.delivered(t, event.OrderCreated, half.sn); len(evs) != 0 {
 		t.Errorf("%d order:created messages of the rolled-back order %s delivered, want none", len(evs), half.sn)
 	}
-	if r := s.reservationOf(t, half.sn); r != nil {
+	if r := shopsteps.ReservationOf(t, s.api, half.sn); r != nil {
 		t.Errorf("reservation of the rolled-back order: %+v, want none", r)
 	}
-	if after := s.getStock(t, p.SKU); after != before {
+	if after := shopsteps.GetStock(t, s.api, p.SKU); after != before {
 		t.Errorf("stock %s changed: before %+v, after %+v", p.SKU, before, after)
 	}
 	s.verify(t)
@@ -55,35 +56,35 @@ func testCrashBeforeLocalCommit(t *testing.T, s *stack) {
 // CANCELLED(PAYMENT_TIMEOUT) with its stock released.
 func testCrashAfterLocalCommit(t *testing.T, s *stack) {
 	p := s.product(t, 0, 2)
-	before := s.getStock(t, p.SKU)
+	before := shopsteps.GetStock(t, s.api, p.SKU)
 	half := crashOrder(t, s, faultAfterCommit, p.SKU)
 
-	o := s.getOrder(t, half.sn)
+	o := shopsteps.GetOrder(t, s.api, half.sn)
 	if o.Status != shopapi.StatusCreated && o.Status != shopapi.StatusAwaitingPayment && o.Status != shopapi.StatusCancelled {
 		t.Fatalf("order %s after the restart: %s, want it committed before the crash", o.OrderSN, o.Status)
 	}
 	s.waitResolved(t, half)
-	eventually(t, waitLong, "order:created of "+half.sn+" in its topic", func() (bool, string) {
+	shopsteps.Eventually(t, waitLong, "order:created of "+half.sn+" in its topic", func() (bool, string) {
 		n := len(s.delivered(t, event.OrderCreated, half.sn))
 		return n > 0, "not delivered"
 	})
 	if evs := s.delivered(t, event.OrderCreated, half.sn); len(evs) != 1 {
 		t.Errorf("%d order:created messages of %s delivered, want 1", len(evs), half.sn)
 	}
-	o = s.waitStatus(t, half.sn, shopapi.StatusCancelled, shopapi.StatusPaid)
+	o = shopsteps.WaitStatus(t, s.api, waitLong, half.sn, shopapi.StatusCancelled, shopapi.StatusPaid)
 	if o.Status != shopapi.StatusCancelled || o.CancelReason != shopapi.CancelPaymentTimeout {
 		t.Errorf("order %s: %s %q, want CANCELLED PAYMENT_TIMEOUT (nobody paid)", o.OrderSN, o.Status, o.CancelReason)
 	}
 	// Inventory saw order:created (a reservation, released) or the
 	// cancel first (its tombstone, and order:created ignored).
-	eventually(t, waitLong, "the reservation of "+half.sn+" to be released", func() (bool, string) {
-		r := s.reservationOf(t, half.sn)
+	shopsteps.Eventually(t, waitLong, "the reservation of "+half.sn+" to be released", func() (bool, string) {
+		r := shopsteps.ReservationOf(t, s.api, half.sn)
 		if r == nil {
 			return false, "no reservation"
 		}
 		return r.Status == shopapi.ReservationReleased || r.Status == shopapi.ReservationCancelled, "reservation " + r.Status
 	})
-	s.eventuallyStock(t, p.SKU, before.Available, before.Reserved, before.Sold)
+	shopsteps.EventuallyStock(t, s.api, waitLong, p.SKU, before.Available, before.Reserved, before.Sold)
 	s.verify(t)
 }
 
@@ -96,7 +97,7 @@ func crashOrder(t *testing.T, s *stack, fault, sku string) halfMessage {
 	t.Helper()
 	known := len(s.halves(t))
 	s.replaceService(t, "order", map[string]string{"SAGASHOP_FAULT": fault}, withInit())
-	_, err := s.api.CreateOrder(reqCtx(t), shopapi.CreateOrderRequest{UserID: "grace", Items: []shopapi.Line{{SKU: sku, Quantity: 1}}})
+	_, err := s.api.CreateOrder(shopsteps.ReqCtx(t), shopapi.CreateOrderRequest{UserID: "grace", Items: []shopapi.Line{{SKU: sku, Quantity: 1}}})
 	if err == nil || shopapi.StatusOf(err) != 0 {
 		t.Fatalf("create order with %s armed: %v, want the connection to drop", fault, err)
 	}
@@ -132,7 +133,7 @@ func withInit() testcontainers.ContainerCustomizer {
 // waitResolved waits for the check-back to commit or roll back h.
 func (s *stack) waitResolved(t *testing.T, h halfMessage) {
 	t.Helper()
-	eventually(t, waitLong, "the check-back of "+h.sn, func() (bool, string) {
+	shopsteps.Eventually(t, waitLong, "the check-back of "+h.sn, func() (bool, string) {
 		return s.resolved(t)[h.offset], "half message unresolved"
 	})
 }

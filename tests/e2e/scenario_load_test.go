@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/sagashop/sagashop/services/shop/load"
+	"github.com/sagashop/sagashop/tests/shopsteps"
 )
 
 // The load of testLoadWithRestarts: modest, so that two cores also run
@@ -34,7 +35,7 @@ var chaosTargets = []string{"order", "inventory", "payment", "broker"}
 // CANCELLED and the invariants hold. The load's figures are logged, not
 // judged.
 func testLoadWithRestarts(t *testing.T, s *stack) {
-	for _, p := range s.products(t) {
+	for _, p := range shopsteps.Products(t, s.api) {
 		s.restock(t, p.SKU, loadRestock)
 	}
 	seed := uint64(time.Now().UnixNano())

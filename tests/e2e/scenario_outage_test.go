@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/sagashop/sagashop/services/shop/shopapi"
+	"github.com/sagashop/sagashop/tests/shopsteps"
 )
 
 // outageDowntime is how long a restarted container stays stopped.
@@ -48,12 +49,12 @@ func testOutage(t *testing.T, s *stack, alias string) {
 	// Orders awaiting payment, half of them paid right before the stop.
 	var awaiting []*shopapi.Order
 	for i := range 6 {
-		o := s.placeOrder(t, "outage", shopapi.Line{SKU: s.product(t, i, 2).SKU, Quantity: 1})
+		o := shopsteps.PlaceOrder(t, s.api, "outage", shopapi.Line{SKU: s.product(t, i, 2).SKU, Quantity: 1})
 		f.orders[o.OrderSN] = o
 		awaiting = append(awaiting, o)
 	}
 	for i, o := range awaiting {
-		awaiting[i] = s.waitStatus(t, o.OrderSN, shopapi.StatusAwaitingPayment, shopapi.StatusCancelled)
+		awaiting[i] = shopsteps.WaitStatus(t, s.api, waitLong, o.OrderSN, shopapi.StatusAwaitingPayment, shopapi.StatusCancelled)
 	}
 	for _, o := range awaiting[:3] {
 		f.pay(s, o)
@@ -79,7 +80,7 @@ func testOutage(t *testing.T, s *stack, alias string) {
 		alias, time.Since(down).Round(time.Millisecond), len(f.orders), len(f.payments), f.refused)
 	// Orders accepted after the start too: the shop works again.
 	for i := range 3 {
-		o := s.placeOrder(t, "outage", shopapi.Line{SKU: s.product(t, i, 2).SKU, Quantity: 1})
+		o := shopsteps.PlaceOrder(t, s.api, "outage", shopapi.Line{SKU: s.product(t, i, 2).SKU, Quantity: 1})
 		f.orders[o.OrderSN] = o
 	}
 	f.check(t, s)
@@ -132,15 +133,15 @@ func (f *flight) check(t *testing.T, s *stack) {
 	t.Helper()
 	tally := map[string]int{}
 	for sn := range f.orders {
-		o := s.waitStatus(t, sn, shopapi.StatusPaid, shopapi.StatusCancelled)
+		o := shopsteps.WaitStatus(t, s.api, waitLong, sn, shopapi.StatusPaid, shopapi.StatusCancelled)
 		tally[o.Status+" "+o.CancelReason]++
 	}
 	t.Logf("orders: %v", tally)
 	for psn, sn := range f.payments {
-		eventually(t, waitLong, "payment "+psn+" to settle", func() (bool, string) {
-			o := s.getOrder(t, sn)
+		shopsteps.Eventually(t, waitLong, "payment "+psn+" to settle", func() (bool, string) {
+			o := shopsteps.GetOrder(t, s.api, sn)
 			var got *shopapi.Payment
-			for _, p := range s.paymentsOf(t, sn) {
+			for _, p := range shopsteps.PaymentsOf(t, s.api, sn) {
 				if p.PaymentSN == psn {
 					got = &p
 				}

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/sagashop/sagashop/services/shop/shopapi"
+	"github.com/sagashop/sagashop/tests/shopsteps"
 )
 
 // clockSlop absorbs the rounding of timestamps (a DATETIME column may drop
@@ -19,20 +20,20 @@ const clockSlop = time.Second
 // deadline), their stock is released, and paying afterwards is refused.
 func testTimeoutRelease(t *testing.T, s *stack) {
 	a, b := s.product(t, 0, 5), s.product(t, 1, 5)
-	before := map[string]shopapi.Stock{a.SKU: s.getStock(t, a.SKU), b.SKU: s.getStock(t, b.SKU)}
+	before := map[string]shopapi.Stock{a.SKU: shopsteps.GetStock(t, s.api, a.SKU), b.SKU: shopsteps.GetStock(t, s.api, b.SKU)}
 	orders := []*shopapi.Order{
-		s.placeOrder(t, "carol", shopapi.Line{SKU: a.SKU, Quantity: 1}),
-		s.placeOrder(t, "carol", shopapi.Line{SKU: a.SKU, Quantity: 2}, shopapi.Line{SKU: b.SKU, Quantity: 1}),
-		s.placeOrder(t, "dave", shopapi.Line{SKU: b.SKU, Quantity: 3}),
+		shopsteps.PlaceOrder(t, s.api, "carol", shopapi.Line{SKU: a.SKU, Quantity: 1}),
+		shopsteps.PlaceOrder(t, s.api, "carol", shopapi.Line{SKU: a.SKU, Quantity: 2}, shopapi.Line{SKU: b.SKU, Quantity: 1}),
+		shopsteps.PlaceOrder(t, s.api, "dave", shopapi.Line{SKU: b.SKU, Quantity: 3}),
 	}
 	for _, o := range orders {
-		got := s.waitStatus(t, o.OrderSN, shopapi.StatusAwaitingPayment, shopapi.StatusCancelled, shopapi.StatusPaid)
+		got := shopsteps.WaitStatus(t, s.api, waitLong, o.OrderSN, shopapi.StatusAwaitingPayment, shopapi.StatusCancelled, shopapi.StatusPaid)
 		if got.Status != shopapi.StatusAwaitingPayment && got.CancelReason != shopapi.CancelPaymentTimeout {
 			t.Fatalf("order %s: %s %q, want AWAITING_PAYMENT first", o.OrderSN, got.Status, got.CancelReason)
 		}
 	}
 	for _, o := range orders {
-		got := s.waitStatus(t, o.OrderSN, shopapi.StatusCancelled, shopapi.StatusPaid)
+		got := shopsteps.WaitStatus(t, s.api, waitLong, o.OrderSN, shopapi.StatusCancelled, shopapi.StatusPaid)
 		if got.Status != shopapi.StatusCancelled || got.CancelReason != shopapi.CancelPaymentTimeout {
 			t.Fatalf("order %s: %s %q, want CANCELLED PAYMENT_TIMEOUT", o.OrderSN, got.Status, got.CancelReason)
 		}
@@ -42,18 +43,18 @@ func testTimeoutRelease(t *testing.T, s *stack) {
 		}
 	}
 	for sku, st := range before {
-		s.eventuallyStock(t, sku, st.Available, st.Reserved, st.Sold)
+		shopsteps.EventuallyStock(t, s.api, waitLong, sku, st.Available, st.Reserved, st.Sold)
 	}
 	log := s.logOf("order")
 	for _, o := range orders {
-		if r := s.reservationOf(t, o.OrderSN); r == nil || r.Status != shopapi.ReservationReleased {
+		if r := shopsteps.ReservationOf(t, s.api, o.OrderSN); r == nil || r.Status != shopapi.ReservationReleased {
 			t.Errorf("reservation of %s: %+v, want RELEASED", o.OrderSN, r)
 		}
-		_, err := s.api.CreatePayment(reqCtx(t), shopapi.CreatePaymentRequest{OrderSN: o.OrderSN, Amount: o.TotalAmount})
+		_, err := s.api.CreatePayment(shopsteps.ReqCtx(t), shopapi.CreatePaymentRequest{OrderSN: o.OrderSN, Amount: o.TotalAmount})
 		if shopapi.StatusOf(err) != 409 {
 			t.Errorf("paying the cancelled order %s: %v, want 409", o.OrderSN, err)
 		}
-		if ps := s.paymentsOf(t, o.OrderSN); len(ps) != 0 {
+		if ps := shopsteps.PaymentsOf(t, s.api, o.OrderSN); len(ps) != 0 {
 			t.Errorf("payments of the cancelled order %s: %+v, want none", o.OrderSN, ps)
 		}
 		// The sweep logs every order it cancels; these were the delay

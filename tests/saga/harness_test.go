@@ -3,7 +3,6 @@ package saga
 import (
 	"bufio"
 	"context"
-	"errors"
 	"fmt"
 	"net"
 	"net/http"
@@ -246,33 +245,6 @@ func waitHealthy(ctx context.Context, p *proc, url string, d time.Duration) erro
 		case <-ctx.Done():
 			return fmt.Errorf("%s/healthz did not answer 200 within %s (last error %v)", url, d, err)
 		case <-time.After(50 * time.Millisecond):
-		}
-	}
-}
-
-// eventually polls cond every 100ms until it returns true or d passes; then
-// the test fails with what and the last detail cond gave.
-func eventually(t testing.TB, d time.Duration, what string, cond func() (bool, string)) {
-	t.Helper()
-	if err := poll(context.Background(), d, cond); err != nil {
-		t.Fatalf("%s: %v", what, err)
-	}
-}
-
-// poll is eventually without the test: it returns an error after d.
-func poll(ctx context.Context, d time.Duration, cond func() (bool, string)) error {
-	ctx, cancel := context.WithTimeout(ctx, d)
-	defer cancel()
-	var detail string
-	for {
-		var ok bool
-		if ok, detail = cond(); ok {
-			return nil
-		}
-		select {
-		case <-ctx.Done():
-			return errors.New("not within " + d.String() + "; last seen: " + detail)
-		case <-time.After(100 * time.Millisecond):
 		}
 	}
 }

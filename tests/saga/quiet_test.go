@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/sagashop/sagashop/mq/admin"
+	"github.com/sagashop/sagashop/tests/shopsteps"
 )
 
 // waitQuiet waits until every service's consumer group has consumed every
@@ -27,9 +28,9 @@ func (s *shop) waitQuiet(t testing.TB) {
 		return true, ""
 	}
 	start := time.Now()
-	eventually(t, waitLong, "the consumers to catch up", quiet)
+	shopsteps.Eventually(t, waitLong, "the consumers to catch up", quiet)
 	time.Sleep(1500 * time.Millisecond)
-	eventually(t, waitLong, "the consumers to catch up", quiet)
+	shopsteps.Eventually(t, waitLong, "the consumers to catch up", quiet)
 	t.Logf("quiet after %s", time.Since(start).Round(time.Millisecond))
 }
 

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/sagashop/sagashop/services/shop/shopapi"
+	"github.com/sagashop/sagashop/tests/shopsteps"
 )
 
 // badCase is one request that must be refused.
@@ -25,7 +26,7 @@ type badCase struct {
 // and refuses another body with 422.
 func testBadInput(t *testing.T, fl flavor) {
 	s := startShop(t, fl, shopOptions{timeout: 20 * time.Second})
-	ps := products(t, s.api)
+	ps := shopsteps.Products(t, s.api)
 	sku := ps[0].SKU
 	o, inv, py := s.url("order"), s.url("inventory"), s.url("payment")
 	item := func(sku string, q int) string { return fmt.Sprintf(`{"sku":%q,"quantity":%d}`, sku, q) }
@@ -78,10 +79,10 @@ func testBadInput(t *testing.T, fl flavor) {
 	}
 
 	// Requests that are bad because of an order's state.
-	awaiting := placeOrder(t, s.api, "heidi", shopapi.Line{SKU: sku, Quantity: 1})
-	awaiting = waitStatus(t, s.api, awaiting.OrderSN, shopapi.StatusAwaitingPayment)
-	rejected := placeOrder(t, s.api, "heidi", shopapi.Line{SKU: ps[1].SKU, Quantity: getStock(t, s.api, ps[1].SKU).Available + 1})
-	waitStatus(t, s.api, rejected.OrderSN, shopapi.StatusCancelled)
+	awaiting := shopsteps.PlaceOrder(t, s.api, "heidi", shopapi.Line{SKU: sku, Quantity: 1})
+	awaiting = shopsteps.WaitStatus(t, s.api, waitLong, awaiting.OrderSN, shopapi.StatusAwaitingPayment)
+	rejected := shopsteps.PlaceOrder(t, s.api, "heidi", shopapi.Line{SKU: ps[1].SKU, Quantity: shopsteps.GetStock(t, s.api, ps[1].SKU).Available + 1})
+	shopsteps.WaitStatus(t, s.api, waitLong, rejected.OrderSN, shopapi.StatusCancelled)
 	payBody := func(o *shopapi.Order, amount int64) string {
 		return fmt.Sprintf(`{"order_sn":%q,"amount":%d}`, o.OrderSN, amount)
 	}
@@ -94,15 +95,15 @@ func testBadInput(t *testing.T, fl flavor) {
 	for _, tc := range stateful {
 		t.Run(tc.name, func(t *testing.T) { tc.check(t) })
 	}
-	if ps := paymentsOf(t, s.api, awaiting.OrderSN); len(ps) != 0 {
+	if ps := shopsteps.PaymentsOf(t, s.api, awaiting.OrderSN); len(ps) != 0 {
 		t.Errorf("payments after refused ones: %+v, want none", ps)
 	}
 	testIdempotencyKeys(t, s, awaiting)
-	paid := waitStatus(t, s.api, awaiting.OrderSN, shopapi.StatusPaid)
+	paid := shopsteps.WaitStatus(t, s.api, waitLong, awaiting.OrderSN, shopapi.StatusPaid)
 	(&badCase{"payment: paid order", "POST", py + "/v1/payments", payBody(paid, paid.TotalAmount), 409,
 		[]string{shopapi.ReasonOrderNotPayable, shopapi.ReasonAlreadyPaid}}).check(t)
 	s.waitQuiet(t)
-	if ps := paymentsOf(t, s.api, paid.OrderSN); len(ps) != 1 {
+	if ps := shopsteps.PaymentsOf(t, s.api, paid.OrderSN); len(ps) != 1 {
 		t.Errorf("payments of %s: %+v, want exactly one", paid.OrderSN, ps)
 	}
 	s.verify(t)
@@ -115,7 +116,7 @@ func testIdempotencyKeys(t *testing.T, s *shop, awaiting *shopapi.Order) {
 	key := fmt.Sprintf("saga-test-%d", time.Now().UnixNano())
 	sku := awaiting.Items[0].SKU
 	orders := func() int {
-		all, err := s.api.AllOrders(reqCtx(t), "", 0)
+		all, err := s.api.AllOrders(shopsteps.ReqCtx(t), "", 0)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -142,7 +143,7 @@ func testIdempotencyKeys(t *testing.T, s *shop, awaiting *shopapi.Order) {
 	}
 	otherPay := fmt.Sprintf(`{"order_sn":%q,"amount":%d}`, awaiting.OrderSN, awaiting.TotalAmount+1)
 	mustDo(t, "POST", s.url("payment")+"/v1/payments", otherPay, key+"-pay", 422).wantReason(t, "IDEMPOTENCY_KEY_REUSED")
-	if ps := paymentsOf(t, s.api, awaiting.OrderSN); len(ps) != 1 {
+	if ps := shopsteps.PaymentsOf(t, s.api, awaiting.OrderSN); len(ps) != 1 {
 		t.Errorf("payments after one payment and its replay: %+v, want one", ps)
 	}
 }

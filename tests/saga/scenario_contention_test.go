@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/sagashop/sagashop/services/shop/shopapi"
+	"github.com/sagashop/sagashop/tests/shopsteps"
 )
 
 const (
@@ -23,20 +24,20 @@ const (
 func testLastUnits(t *testing.T, fl flavor) {
 	s := startShop(t, fl, shopOptions{timeout: 20 * time.Second})
 	p := s.product(t, 0, 0)
-	st := getStock(t, s.api, p.SKU)
+	st := shopsteps.GetStock(t, s.api, p.SKU)
 	switch {
 	case st.Available > lastUnits: // sell the surplus first
-		o := placeOrder(t, s.api, "wholesaler", shopapi.Line{SKU: p.SKU, Quantity: st.Available - lastUnits})
-		o = waitStatus(t, s.api, o.OrderSN, shopapi.StatusAwaitingPayment, shopapi.StatusCancelled)
+		o := shopsteps.PlaceOrder(t, s.api, "wholesaler", shopapi.Line{SKU: p.SKU, Quantity: st.Available - lastUnits})
+		o = shopsteps.WaitStatus(t, s.api, waitLong, o.OrderSN, shopapi.StatusAwaitingPayment, shopapi.StatusCancelled)
 		if o.Status != shopapi.StatusAwaitingPayment {
 			t.Fatalf("surplus order: %s %q", o.Status, o.CancelReason)
 		}
-		pay(t, s.api, o)
-		waitStatus(t, s.api, o.OrderSN, shopapi.StatusPaid)
+		shopsteps.Pay(t, s.api, o)
+		shopsteps.WaitStatus(t, s.api, waitLong, o.OrderSN, shopapi.StatusPaid)
 	case st.Available < lastUnits:
 		s.restock(t, p.SKU, lastUnits-st.Available)
 	}
-	st = getStock(t, s.api, p.SKU)
+	st = shopsteps.GetStock(t, s.api, p.SKU)
 	if st.Available != lastUnits || st.Reserved != 0 {
 		t.Fatalf("stock %s before the rush: %+v, want %d available and none reserved", p.SKU, st, lastUnits)
 	}
@@ -89,7 +90,7 @@ func testLastUnits(t *testing.T, fl flavor) {
 	if v := negative.Load(); v < 0 {
 		t.Errorf("available of %s went down to %d", p.SKU, v)
 	}
-	eventuallyStock(t, s.api, p.SKU, 0, 0, st.Sold+lastUnits)
+	shopsteps.EventuallyStock(t, s.api, waitLong, p.SKU, 0, 0, st.Sold+lastUnits)
 	s.verify(t)
 }
 

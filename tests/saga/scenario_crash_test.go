@@ -11,6 +11,7 @@ import (
 	"github.com/sagashop/sagashop/mq/route"
 	"github.com/sagashop/sagashop/pkg/event"
 	"github.com/sagashop/sagashop/services/shop/shopapi"
+	"github.com/sagashop/sagashop/tests/shopsteps"
 )
 
 // Fault points of the order service (SAGASHOP_FAULT): the process SIGKILLs
@@ -28,14 +29,14 @@ const (
 func testCrashBeforeLocalCommit(t *testing.T, fl flavor) {
 	s := startShop(t, fl, shopOptions{})
 	p := s.product(t, 0, 2)
-	before := getStock(t, s.api, p.SKU)
+	before := shopsteps.GetStock(t, s.api, p.SKU)
 	half := crashOrder(t, s, faultBeforeCommit, p.SKU)
 
 	s.waitResolved(t, half)
-	if _, err := s.api.GetOrder(reqCtx(t), half.sn); shopapi.StatusOf(err) != 404 {
+	if _, err := s.api.GetOrder(shopsteps.ReqCtx(t), half.sn); shopapi.StatusOf(err) != 404 {
 		t.Errorf("GET order %s after the rollback: %v, want 404", half.sn, err)
 	}
-	orders, err := s.api.AllOrders(reqCtx(t), "", 0)
+	orders, err := s.api.AllOrders(shopsteps.ReqCtx(t), "", 0)
 	if err != nil || len(orders) != 0 {
 		t.Errorf("orders after the rollback: %d (%v), want none", len(orders), err)
 	}
@@ -43,10 +44,10 @@ func testCrashBeforeLocalCommit(t *testing.T, fl flavor) {
 	if evs := s.eventsOf(t, half.sn); len(evs) != 0 {
 		t.Errorf("messages delivered for the rolled-back order %s:%s", half.sn, describe(evs))
 	}
-	if r := reservationOf(t, s.api, half.sn); r != nil {
+	if r := shopsteps.ReservationOf(t, s.api, half.sn); r != nil {
 		t.Errorf("reservation of the rolled-back order: %+v, want none", r)
 	}
-	if after := getStock(t, s.api, p.SKU); after != before {
+	if after := shopsteps.GetStock(t, s.api, p.SKU); after != before {
 		t.Errorf("stock %s changed: before %+v, after %+v", p.SKU, before, after)
 	}
 	s.verify(t)
@@ -59,25 +60,25 @@ func testCrashBeforeLocalCommit(t *testing.T, fl flavor) {
 func testCrashAfterLocalCommit(t *testing.T, fl flavor) {
 	s := startShop(t, fl, shopOptions{timeout: 20 * time.Second})
 	p := s.product(t, 0, 2)
-	before := getStock(t, s.api, p.SKU)
+	before := shopsteps.GetStock(t, s.api, p.SKU)
 	half := crashOrder(t, s, faultAfterCommit, p.SKU)
 
-	o := getOrder(t, s.api, half.sn)
+	o := shopsteps.GetOrder(t, s.api, half.sn)
 	if o.Status != shopapi.StatusCreated && o.Status != shopapi.StatusAwaitingPayment {
 		t.Fatalf("order %s after the restart: %s, want CREATED (committed before the crash)", o.OrderSN, o.Status)
 	}
 	s.waitResolved(t, half)
-	o = waitStatus(t, s.api, half.sn, shopapi.StatusAwaitingPayment, shopapi.StatusCancelled, shopapi.StatusPaid)
+	o = shopsteps.WaitStatus(t, s.api, waitLong, half.sn, shopapi.StatusAwaitingPayment, shopapi.StatusCancelled, shopapi.StatusPaid)
 	if o.Status != shopapi.StatusAwaitingPayment {
 		t.Fatalf("order %s: %s %q, want AWAITING_PAYMENT after the check-back committed", o.OrderSN, o.Status, o.CancelReason)
 	}
 	if n := countTypes(s.eventsOf(t, half.sn))[event.OrderCreated]; n != 1 {
 		t.Errorf("%d order:created messages delivered for %s, want 1", n, half.sn)
 	}
-	eventuallyStock(t, s.api, p.SKU, before.Available-1, before.Reserved+1, before.Sold)
-	pay(t, s.api, o)
-	waitStatus(t, s.api, half.sn, shopapi.StatusPaid)
-	eventuallyStock(t, s.api, p.SKU, before.Available-1, before.Reserved, before.Sold+1)
+	shopsteps.EventuallyStock(t, s.api, waitLong, p.SKU, before.Available-1, before.Reserved+1, before.Sold)
+	shopsteps.Pay(t, s.api, o)
+	shopsteps.WaitStatus(t, s.api, waitLong, half.sn, shopapi.StatusPaid)
+	shopsteps.EventuallyStock(t, s.api, waitLong, p.SKU, before.Available-1, before.Reserved, before.Sold+1)
 	s.verify(t)
 }
 
@@ -96,7 +97,7 @@ func crashOrder(t *testing.T, s *shop, fault, sku string) halfMessage {
 	known := len(s.halves(t))
 	s.restart("order", "SAGASHOP_FAULT="+fault)
 	s.markDown("order")
-	_, err := s.api.CreateOrder(reqCtx(t), shopapi.CreateOrderRequest{UserID: "grace", Items: []shopapi.Line{{SKU: sku, Quantity: 1}}})
+	_, err := s.api.CreateOrder(shopsteps.ReqCtx(t), shopapi.CreateOrderRequest{UserID: "grace", Items: []shopapi.Line{{SKU: sku, Quantity: 1}}})
 	if err == nil || shopapi.StatusOf(err) != 0 {
 		t.Fatalf("create order with %s armed: %v, want the connection to drop", fault, err)
 	}
@@ -121,7 +122,7 @@ func crashOrder(t *testing.T, s *shop, fault, sku string) halfMessage {
 // waitResolved waits for the check-back to commit or roll back h.
 func (s *shop) waitResolved(t *testing.T, h halfMessage) {
 	t.Helper()
-	eventually(t, waitLong, "the check-back of "+h.sn, func() (bool, string) {
+	shopsteps.Eventually(t, waitLong, "the check-back of "+h.sn, func() (bool, string) {
 		return s.resolved(t)[h.offset], "half message unresolved"
 	})
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/sagashop/sagashop/pkg/event"
 	"github.com/sagashop/sagashop/services/shop/shopapi"
+	"github.com/sagashop/sagashop/tests/shopsteps"
 )
 
 // testDuplicateDelivery: every event of a paid, a timed-out and a rejected
@@ -19,17 +20,17 @@ import (
 func testDuplicateDelivery(t *testing.T, fl flavor) {
 	s := startShop(t, fl, shopOptions{timeout: 5 * time.Second})
 	a, b := s.product(t, 0, 5), s.product(t, 1, 5)
-	paid := placeOrder(t, s.api, "erin", shopapi.Line{SKU: a.SKU, Quantity: 2})
-	paid = waitStatus(t, s.api, paid.OrderSN, shopapi.StatusAwaitingPayment, shopapi.StatusCancelled)
+	paid := shopsteps.PlaceOrder(t, s.api, "erin", shopapi.Line{SKU: a.SKU, Quantity: 2})
+	paid = shopsteps.WaitStatus(t, s.api, waitLong, paid.OrderSN, shopapi.StatusAwaitingPayment, shopapi.StatusCancelled)
 	if paid.Status != shopapi.StatusAwaitingPayment {
 		t.Fatalf("order %s: %s, want AWAITING_PAYMENT", paid.OrderSN, paid.Status)
 	}
-	pay(t, s.api, paid)
-	rejected := placeOrder(t, s.api, "erin", shopapi.Line{SKU: b.SKU, Quantity: getStock(t, s.api, b.SKU).Available + 1})
-	timedOut := placeOrder(t, s.api, "erin", shopapi.Line{SKU: a.SKU, Quantity: 1}, shopapi.Line{SKU: b.SKU, Quantity: 1})
-	waitStatus(t, s.api, paid.OrderSN, shopapi.StatusPaid)
-	waitStatus(t, s.api, rejected.OrderSN, shopapi.StatusCancelled)
-	timedOut = waitStatus(t, s.api, timedOut.OrderSN, shopapi.StatusCancelled)
+	shopsteps.Pay(t, s.api, paid)
+	rejected := shopsteps.PlaceOrder(t, s.api, "erin", shopapi.Line{SKU: b.SKU, Quantity: shopsteps.GetStock(t, s.api, b.SKU).Available + 1})
+	timedOut := shopsteps.PlaceOrder(t, s.api, "erin", shopapi.Line{SKU: a.SKU, Quantity: 1}, shopapi.Line{SKU: b.SKU, Quantity: 1})
+	shopsteps.WaitStatus(t, s.api, waitLong, paid.OrderSN, shopapi.StatusPaid)
+	shopsteps.WaitStatus(t, s.api, waitLong, rejected.OrderSN, shopapi.StatusCancelled)
+	timedOut = shopsteps.WaitStatus(t, s.api, waitLong, timedOut.OrderSN, shopapi.StatusCancelled)
 	time.Sleep(time.Until(timedOut.PaymentDeadline.Add(time.Second))) // every order:timeout has fired
 	s.waitQuiet(t)
 
@@ -74,7 +75,7 @@ type shopState map[string]string
 // snapshotShop reads every order, reservation, payment and stock.
 func snapshotShop(t testing.TB, api *shopapi.Client) shopState {
 	t.Helper()
-	c := reqCtx(t)
+	c := shopsteps.ReqCtx(t)
 	st := shopState{}
 	orders, err := api.AllOrders(c, "", 0)
 	if err != nil {

@@ -7,6 +7,7 @@ import (
 
 	"github.com/sagashop/sagashop/pkg/event"
 	"github.com/sagashop/sagashop/services/shop/shopapi"
+	"github.com/sagashop/sagashop/tests/shopsteps"
 )
 
 // testCancelBeforeReserve: an order:cancelled that arrives before its
@@ -18,14 +19,14 @@ import (
 func testCancelBeforeReserve(t *testing.T, fl flavor) {
 	s := startShop(t, fl, shopOptions{})
 	p := s.product(t, 0, 3)
-	before := getStock(t, s.api, p.SKU)
+	before := shopsteps.GetStock(t, s.api, p.SKU)
 	sn := fmt.Sprintf("HANG%d", time.Now().UnixNano())
 
 	for range 2 {
 		s.sendEvent(t, event.OrderCancelled, sn, 2, event.OrderCancelledPayload{Reason: event.ReasonPaymentTimeout})
 	}
-	eventually(t, waitLong, "the tombstone of "+sn, func() (bool, string) {
-		r := reservationOf(t, s.api, sn)
+	shopsteps.Eventually(t, waitLong, "the tombstone of "+sn, func() (bool, string) {
+		r := shopsteps.ReservationOf(t, s.api, sn)
 		if r == nil {
 			return false, "no reservation"
 		}
@@ -40,10 +41,10 @@ func testCancelBeforeReserve(t *testing.T, fl flavor) {
 	time.Sleep(s.opts.timeout) // the order:timeout the order service schedules for it comes and goes
 	s.waitQuiet(t)
 
-	if r := reservationOf(t, s.api, sn); r == nil || r.Status != shopapi.ReservationCancelled || len(r.Lines) != 0 {
+	if r := shopsteps.ReservationOf(t, s.api, sn); r == nil || r.Status != shopapi.ReservationCancelled || len(r.Lines) != 0 {
 		t.Errorf("reservation of %s: %+v, want a CANCELLED tombstone without lines", sn, r)
 	}
-	if after := getStock(t, s.api, p.SKU); after != before {
+	if after := shopsteps.GetStock(t, s.api, p.SKU); after != before {
 		t.Errorf("stock %s changed: before %+v, after %+v", p.SKU, before, after)
 	}
 	for _, e := range s.eventsOf(t, sn) {
@@ -51,14 +52,14 @@ func testCancelBeforeReserve(t *testing.T, fl flavor) {
 			t.Errorf("inventory emitted %s for the cancelled order %s", e.env.EventID, sn)
 		}
 	}
-	if _, err := s.api.GetOrder(reqCtx(t), sn); shopapi.StatusOf(err) != 404 {
+	if _, err := s.api.GetOrder(shopsteps.ReqCtx(t), sn); shopapi.StatusOf(err) != 404 {
 		t.Errorf("GET order %s: %v, want 404 (the order service never created it)", sn, err)
 	}
-	_, err := s.api.CreatePayment(reqCtx(t), shopapi.CreatePaymentRequest{OrderSN: sn, Amount: 2 * p.Price})
+	_, err := s.api.CreatePayment(shopsteps.ReqCtx(t), shopapi.CreatePaymentRequest{OrderSN: sn, Amount: 2 * p.Price})
 	if st := shopapi.StatusOf(err); st != 404 && st != 409 {
 		t.Errorf("paying %s: %v, want 404 or 409", sn, err)
 	}
-	if ps := paymentsOf(t, s.api, sn); len(ps) != 0 {
+	if ps := shopsteps.PaymentsOf(t, s.api, sn); len(ps) != 0 {
 		t.Errorf("payments of %s: %+v, want none", sn, ps)
 	}
 	s.verify(t)

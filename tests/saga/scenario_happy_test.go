@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/sagashop/sagashop/services/shop/shopapi"
+	"github.com/sagashop/sagashop/tests/shopsteps"
 )
 
 // testHappyPath: create -> AWAITING_PAYMENT -> pay -> PAID; the reservation
@@ -27,7 +28,7 @@ func happyPath(t *testing.T, api *shopapi.Client, s *shop) {
 		t.Fatalf("list products: %v (%d products, want at least 2)", err, len(ps))
 	}
 	a, b := ps[0], ps[1]
-	stA, stB := getStock(t, api, a.SKU), getStock(t, api, b.SKU)
+	stA, stB := shopsteps.GetStock(t, api, a.SKU), shopsteps.GetStock(t, api, b.SKU)
 	if stA.Available < 2 || stB.Available < 1 {
 		t.Fatalf("seeded stock too small: %+v %+v", stA, stB)
 	}
@@ -46,15 +47,15 @@ func happyPath(t *testing.T, api *shopapi.Client, s *shop) {
 		t.Errorf("payment_deadline %s is not after created_at %s", o.PaymentDeadline, o.CreatedAt)
 	}
 
-	o = waitStatus(t, api, o.OrderSN, shopapi.StatusAwaitingPayment, shopapi.StatusCancelled)
+	o = shopsteps.WaitStatus(t, api, waitLong, o.OrderSN, shopapi.StatusAwaitingPayment, shopapi.StatusCancelled)
 	if o.Status != shopapi.StatusAwaitingPayment || o.Version < 2 {
 		t.Fatalf("order %s: %s %s version %d, want AWAITING_PAYMENT version >= 2", o.OrderSN, o.Status, o.CancelReason, o.Version)
 	}
-	if r := reservationOf(t, api, o.OrderSN); r == nil || r.Status != shopapi.ReservationReserved {
+	if r := shopsteps.ReservationOf(t, api, o.OrderSN); r == nil || r.Status != shopapi.ReservationReserved {
 		t.Errorf("reservation of %s: %+v, want RESERVED", o.OrderSN, r)
 	}
-	wantStockNow(t, api, a.SKU, stA.Available-2, stA.Reserved+2, stA.Sold)
-	wantStockNow(t, api, b.SKU, stB.Available-1, stB.Reserved+1, stB.Sold)
+	shopsteps.WantStockNow(t, api, a.SKU, stA.Available-2, stA.Reserved+2, stA.Sold)
+	shopsteps.WantStockNow(t, api, b.SKU, stB.Available-1, stB.Reserved+1, stB.Sold)
 
 	awaiting := o.Version
 	p, err := api.CreatePayment(c, shopapi.CreatePaymentRequest{OrderSN: o.OrderSN, Amount: o.TotalAmount})
@@ -64,13 +65,13 @@ func happyPath(t *testing.T, api *shopapi.Client, s *shop) {
 	if p.Status != shopapi.PaymentSucceeded || p.Amount != o.TotalAmount || p.OrderSN != o.OrderSN {
 		t.Errorf("payment: %+v, want SUCCEEDED of %d for %s", p, o.TotalAmount, o.OrderSN)
 	}
-	o = waitStatus(t, api, o.OrderSN, shopapi.StatusPaid, shopapi.StatusCancelled)
+	o = shopsteps.WaitStatus(t, api, waitLong, o.OrderSN, shopapi.StatusPaid, shopapi.StatusCancelled)
 	if o.Status != shopapi.StatusPaid || o.CancelReason != "" || o.Version <= awaiting {
 		t.Fatalf("order %s: %s %q version %d, want PAID with a version above %d", o.OrderSN, o.Status, o.CancelReason, o.Version, awaiting)
 	}
-	eventuallyStock(t, api, a.SKU, stA.Available-2, stA.Reserved, stA.Sold+2)
-	eventuallyStock(t, api, b.SKU, stB.Available-1, stB.Reserved, stB.Sold+1)
-	if r := reservationOf(t, api, o.OrderSN); r == nil || r.Status != shopapi.ReservationSold {
+	shopsteps.EventuallyStock(t, api, waitLong, a.SKU, stA.Available-2, stA.Reserved, stA.Sold+2)
+	shopsteps.EventuallyStock(t, api, waitLong, b.SKU, stB.Available-1, stB.Reserved, stB.Sold+1)
+	if r := shopsteps.ReservationOf(t, api, o.OrderSN); r == nil || r.Status != shopapi.ReservationSold {
 		t.Errorf("reservation of %s: %+v, want SOLD", o.OrderSN, r)
 	}
 	for status, want := range map[string]int{shopapi.StatusPaid: 1, shopapi.StatusAwaitingPayment: 0} {
@@ -98,7 +99,7 @@ func happyPath(t *testing.T, api *shopapi.Client, s *shop) {
 		if st.SKU != a.SKU && st.SKU != b.SKU {
 			continue
 		}
-		if got := getStock(t, api, st.SKU); got != st {
+		if got := shopsteps.GetStock(t, api, st.SKU); got != st {
 			t.Errorf("GET /v1/inventory/%s (cached) = %+v, list = %+v", st.SKU, got, st)
 		}
 	}

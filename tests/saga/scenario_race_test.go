@@ -1,27 +1,14 @@
 package saga
 
 import (
-	"context"
 	"fmt"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
 
 	"github.com/sagashop/sagashop/services/shop/shopapi"
+	"github.com/sagashop/sagashop/tests/shopsteps"
 )
-
-// raceOrder is one order of the payment-versus-timeout race and what its
-// payment attempts got.
-type raceOrder struct {
-	name    string
-	offset  time.Duration // pay at payment_deadline + offset
-	payers  int           // concurrent payment attempts
-	order   *shopapi.Order
-	paid    []string // payment_sn of the attempts that got 200
-	refused []string // reasons of the attempts that got 409
-	errs    []error  // anything else
-}
 
 // testPaymentRacesTimeout pays orders just before, just after and exactly
 // at their deadline, some with several concurrent attempts, and some while
@@ -31,26 +18,26 @@ type raceOrder struct {
 // CANCELLED(PAYMENT_TIMEOUT) with every payment REFUNDED; never both.
 func testPaymentRacesTimeout(t *testing.T, fl flavor) {
 	s := startShop(t, fl, shopOptions{})
-	var races []*raceOrder
+	var races []*shopsteps.RaceOrder
 	for i, off := range []time.Duration{-400, -200, -100, -50, 0, 0, 0, 50, 100, 200, 300} {
 		payers := 1
 		if off == 0 {
 			payers = 3
 		}
-		races = append(races, &raceOrder{name: fmt.Sprintf("#%d at deadline%+dms x%d", i, off, payers), offset: off * time.Millisecond, payers: payers})
+		races = append(races, &shopsteps.RaceOrder{Name: fmt.Sprintf("#%d at deadline%+dms x%d", i, off, payers), Offset: off * time.Millisecond, Payers: payers})
 	}
 	runRaces(t, s, races, false)
-	var frozen []*raceOrder
+	var frozen []*shopsteps.RaceOrder
 	for i, off := range []time.Duration{-300, -200, -100} {
-		frozen = append(frozen, &raceOrder{name: fmt.Sprintf("frozen #%d at deadline%+dms", i, off), offset: off * time.Millisecond, payers: 1})
+		frozen = append(frozen, &shopsteps.RaceOrder{Name: fmt.Sprintf("frozen #%d at deadline%+dms", i, off), Offset: off * time.Millisecond, Payers: 1})
 	}
 	runRaces(t, s, frozen, true)
 	s.waitQuiet(t)
 	tally := map[string]int{}
 	for _, r := range append(races, frozen...) {
-		outcome := checkRace(t, s, r)
+		outcome := shopsteps.CheckRace(t, s.api, waitLong, r)
 		tally[outcome]++
-		t.Logf("%s: %s (200: %d, 409: %v)", r.name, outcome, len(r.paid), r.refused)
+		t.Logf("%s: %s (200: %d, 409: %v)", r.Name, outcome, len(r.Paid), r.Refused)
 	}
 	t.Logf("outcomes: %v", tally)
 	s.verify(t)
@@ -59,103 +46,16 @@ func testPaymentRacesTimeout(t *testing.T, fl flavor) {
 // runRaces places the orders, waits for AWAITING_PAYMENT and pays each at
 // its time. With freeze, the order process is stopped (SIGSTOP) right
 // after the payments and continued 1.5s after the last deadline.
-func runRaces(t *testing.T, s *shop, races []*raceOrder, freeze bool) {
-	for i, r := range races {
-		p := s.product(t, i, 2)
-		r.order = placeOrder(t, s.api, "racer", shopapi.Line{SKU: p.SKU, Quantity: 1})
-	}
-	for _, r := range races {
-		r.order = waitStatus(t, s.api, r.order.OrderSN, shopapi.StatusAwaitingPayment, shopapi.StatusCancelled, shopapi.StatusPaid)
-		if r.order.Status != shopapi.StatusAwaitingPayment {
-			t.Fatalf("order %s: %s %q before any payment, want AWAITING_PAYMENT", r.order.OrderSN, r.order.Status, r.order.CancelReason)
-		}
-	}
-	var wg sync.WaitGroup
-	var mu sync.Mutex
-	for _, r := range races {
-		for range r.payers {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				time.Sleep(time.Until(r.order.PaymentDeadline.Add(r.offset)))
-				c, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-				defer cancel()
-				p, err := s.api.CreatePayment(c, shopapi.CreatePaymentRequest{OrderSN: r.order.OrderSN, Amount: r.order.TotalAmount})
-				mu.Lock()
-				defer mu.Unlock()
-				switch {
-				case err == nil:
-					r.paid = append(r.paid, p.PaymentSN)
-				case shopapi.StatusOf(err) == 409:
-					r.refused = append(r.refused, shopapi.ReasonOf(err))
-				default:
-					r.errs = append(r.errs, err)
-				}
-			}()
-		}
-	}
-	wg.Wait()
+func runRaces(t *testing.T, s *shop, races []*shopsteps.RaceOrder, freeze bool) {
+	shopsteps.PlaceAndPay(t, s.api, waitLong, races, func(i int) shopapi.Product { return s.product(t, i, 2) })
 	if !freeze {
 		return
 	}
 	if err := s.procs["order"].signal(syscall.SIGSTOP); err != nil {
 		t.Fatalf("SIGSTOP order: %v", err)
 	}
-	last := races[0].order.PaymentDeadline
-	for _, r := range races {
-		if r.order.PaymentDeadline.After(last) {
-			last = r.order.PaymentDeadline
-		}
-	}
-	time.Sleep(time.Until(last.Add(1500 * time.Millisecond)))
+	time.Sleep(time.Until(shopsteps.LastDeadline(races).Add(1500 * time.Millisecond)))
 	if err := s.procs["order"].signal(syscall.SIGCONT); err != nil {
 		t.Fatalf("SIGCONT order: %v", err)
-	}
-}
-
-// checkRace checks one order's outcome and names it.
-func checkRace(t *testing.T, s *shop, r *raceOrder) string {
-	t.Helper()
-	sn := r.order.OrderSN
-	for _, err := range r.errs {
-		t.Errorf("%s (%s): a payment attempt got neither 200 nor 409: %v", r.name, sn, err)
-	}
-	o := waitStatus(t, s.api, sn, shopapi.StatusPaid, shopapi.StatusCancelled)
-	pays := paymentsOf(t, s.api, sn)
-	var succeeded, refunded int
-	for _, p := range pays {
-		switch p.Status {
-		case shopapi.PaymentSucceeded:
-			succeeded++
-		case shopapi.PaymentRefunded:
-			refunded++
-		default:
-			t.Errorf("%s (%s): payment %s has status %q", r.name, sn, p.PaymentSN, p.Status)
-		}
-	}
-	if len(pays) != len(r.paid) {
-		t.Errorf("%s (%s): %d payments recorded, %d attempts got 200 (%v); refused: %v", r.name, sn, len(pays), len(r.paid), r.paid, r.refused)
-	}
-	res := reservationOf(t, s.api, sn)
-	resStatus := "none"
-	if res != nil {
-		resStatus = res.Status
-	}
-	switch {
-	case o.Status == shopapi.StatusPaid:
-		if succeeded != 1 || refunded != 0 || resStatus != shopapi.ReservationSold {
-			t.Errorf("%s (%s): PAID with %d SUCCEEDED and %d REFUNDED payments, reservation %s; want 1, 0, SOLD", r.name, sn, succeeded, refunded, resStatus)
-		}
-		return "paid"
-	case o.CancelReason != shopapi.CancelPaymentTimeout:
-		t.Errorf("%s (%s): CANCELLED %q, want PAYMENT_TIMEOUT", r.name, sn, o.CancelReason)
-		return "cancelled " + o.CancelReason
-	case succeeded != 0 || resStatus != shopapi.ReservationReleased:
-		t.Errorf("%s (%s): CANCELLED with %d SUCCEEDED payments (want all refunded), reservation %s (want RELEASED)", r.name, sn, succeeded, resStatus)
-		return "cancelled, payment kept"
-	case refunded > 0:
-		return "cancelled, payment refunded"
-	default:
-		return "cancelled, payment refused"
 	}
 }

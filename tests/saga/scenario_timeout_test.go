@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/sagashop/sagashop/services/shop/shopapi"
+	"github.com/sagashop/sagashop/tests/shopsteps"
 )
 
 // clockSlop absorbs the rounding of timestamps (a DATETIME column may drop
@@ -31,20 +32,20 @@ func testTimeoutSweep(t *testing.T, fl flavor) {
 // their cancellation, which must not come before deadline+notBefore.
 func timeoutReleases(t *testing.T, s *shop, notBefore time.Duration) {
 	a, b := s.product(t, 0, 5), s.product(t, 1, 5)
-	before := map[string]shopapi.Stock{a.SKU: getStock(t, s.api, a.SKU), b.SKU: getStock(t, s.api, b.SKU)}
+	before := map[string]shopapi.Stock{a.SKU: shopsteps.GetStock(t, s.api, a.SKU), b.SKU: shopsteps.GetStock(t, s.api, b.SKU)}
 	orders := []*shopapi.Order{
-		placeOrder(t, s.api, "carol", shopapi.Line{SKU: a.SKU, Quantity: 1}),
-		placeOrder(t, s.api, "carol", shopapi.Line{SKU: a.SKU, Quantity: 2}, shopapi.Line{SKU: b.SKU, Quantity: 1}),
-		placeOrder(t, s.api, "dave", shopapi.Line{SKU: b.SKU, Quantity: 3}),
+		shopsteps.PlaceOrder(t, s.api, "carol", shopapi.Line{SKU: a.SKU, Quantity: 1}),
+		shopsteps.PlaceOrder(t, s.api, "carol", shopapi.Line{SKU: a.SKU, Quantity: 2}, shopapi.Line{SKU: b.SKU, Quantity: 1}),
+		shopsteps.PlaceOrder(t, s.api, "dave", shopapi.Line{SKU: b.SKU, Quantity: 3}),
 	}
 	for _, o := range orders {
-		got := waitStatus(t, s.api, o.OrderSN, shopapi.StatusAwaitingPayment, shopapi.StatusCancelled, shopapi.StatusPaid)
+		got := shopsteps.WaitStatus(t, s.api, waitLong, o.OrderSN, shopapi.StatusAwaitingPayment, shopapi.StatusCancelled, shopapi.StatusPaid)
 		if got.Status != shopapi.StatusAwaitingPayment && got.CancelReason != shopapi.CancelPaymentTimeout {
 			t.Fatalf("order %s: %s %q, want AWAITING_PAYMENT first", o.OrderSN, got.Status, got.CancelReason)
 		}
 	}
 	for _, o := range orders {
-		got := waitStatus(t, s.api, o.OrderSN, shopapi.StatusCancelled, shopapi.StatusPaid)
+		got := shopsteps.WaitStatus(t, s.api, waitLong, o.OrderSN, shopapi.StatusCancelled, shopapi.StatusPaid)
 		if got.Status != shopapi.StatusCancelled || got.CancelReason != shopapi.CancelPaymentTimeout {
 			t.Fatalf("order %s: %s %q, want CANCELLED PAYMENT_TIMEOUT", o.OrderSN, got.Status, got.CancelReason)
 		}
@@ -57,17 +58,17 @@ func timeoutReleases(t *testing.T, s *shop, notBefore time.Duration) {
 		}
 	}
 	for sku, st := range before {
-		eventuallyStock(t, s.api, sku, st.Available, st.Reserved, st.Sold)
+		shopsteps.EventuallyStock(t, s.api, waitLong, sku, st.Available, st.Reserved, st.Sold)
 	}
 	for _, o := range orders {
-		if r := reservationOf(t, s.api, o.OrderSN); r == nil || r.Status != shopapi.ReservationReleased {
+		if r := shopsteps.ReservationOf(t, s.api, o.OrderSN); r == nil || r.Status != shopapi.ReservationReleased {
 			t.Errorf("reservation of %s: %+v, want RELEASED", o.OrderSN, r)
 		}
-		_, err := s.api.CreatePayment(reqCtx(t), shopapi.CreatePaymentRequest{OrderSN: o.OrderSN, Amount: o.TotalAmount})
+		_, err := s.api.CreatePayment(shopsteps.ReqCtx(t), shopapi.CreatePaymentRequest{OrderSN: o.OrderSN, Amount: o.TotalAmount})
 		if shopapi.StatusOf(err) != 409 {
 			t.Errorf("paying the cancelled order %s: %v, want 409", o.OrderSN, err)
 		}
-		if ps := paymentsOf(t, s.api, o.OrderSN); len(ps) != 0 {
+		if ps := shopsteps.PaymentsOf(t, s.api, o.OrderSN); len(ps) != 0 {
 			t.Errorf("payments of the cancelled order %s: %+v, want none", o.OrderSN, ps)
 		}
 	}
